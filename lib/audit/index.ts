@@ -1,0 +1,95 @@
+// The append-only audit trail (SPEC 4.9). Never pass a password, hash or
+// token in `detail`: recordAudit refuses keys that look like one.
+import { and, desc, eq, or } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { auditEvents } from "@/db/schema";
+
+export type AuditAction =
+  | "sign_in.success"
+  | "sign_in.failure"
+  | "sign_in.rehashed"
+  | "sign_out"
+  | "password.expired"
+  | "password.changed"
+  | "reset_link.requested"
+  | "reset_link.sent"
+  | "reset_link.used"
+  | "reset_link.expired"
+  | "reset_link.invalid"
+  | "session.ended"
+  | "session.blocked"
+  | "user.created"
+  | "user.updated"
+  | "user.disabled"
+  | "agent.invited"
+  | "notice.published"
+  | "expiry.started"
+  | "expiry.finished"
+  | "campaign.created"
+  | "campaign.started"
+  | "campaign.paused"
+  | "campaign.completed"
+  | "support.request_created"
+  | "support.claimed"
+  | "support.released"
+  | "support.replied"
+  | "support.noted"
+  | "support.resolved"
+  | "support.customer_viewed"
+  | "rate_limit.exceeded";
+
+export type AuditInput = {
+  action: AuditAction;
+  actorId?: number | null;
+  subjectId?: number | null;
+  ip?: string | null;
+  detail?: Record<string, unknown>;
+};
+
+const FORBIDDEN_KEYS = /pass(word)?|hash|token|secret/i;
+
+// Any drizzle database or transaction will do.
+type Writer = Pick<Db, "insert">;
+
+export async function recordAudit(db: Writer, event: AuditInput) {
+  if (event.detail) {
+    for (const key of Object.keys(event.detail)) {
+      if (FORBIDDEN_KEYS.test(key)) throw new Error(`Audit detail may not carry "${key}".`);
+    }
+  }
+  await db.insert(auditEvents).values({
+    action: event.action,
+    actorId: event.actorId ?? null,
+    subjectId: event.subjectId ?? null,
+    ip: event.ip ?? null,
+    detail: event.detail ?? null,
+  });
+}
+
+export type AuditRow = {
+  id: number;
+  at: Date;
+  action: string;
+  actorId: number | null;
+  subjectId: number | null;
+  ip: string | null;
+  detail: Record<string, unknown> | null;
+};
+
+/** Events about an account, or done by it, newest first. */
+export async function auditEventsFor(db: Db, userId: number, limit = 50): Promise<AuditRow[]> {
+  return db
+    .select({
+      id: auditEvents.id,
+      at: auditEvents.at,
+      action: auditEvents.action,
+      actorId: auditEvents.actorId,
+      subjectId: auditEvents.subjectId,
+      ip: auditEvents.ip,
+      detail: auditEvents.detail,
+    })
+    .from(auditEvents)
+    .where(or(eq(auditEvents.subjectId, userId), and(eq(auditEvents.actorId, userId))))
+    .orderBy(desc(auditEvents.at), desc(auditEvents.id))
+    .limit(limit);
+}

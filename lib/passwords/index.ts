@@ -1,0 +1,11 @@
+export { hashPassword, verifyPassword, verifyAgainstDummy, needsRehash, HASH_PARAMS } from "./hash";
+export { Admission, OverloadedError, hashingAdmission } from "./admission";
+export {
+  passwordProblems,
+  newPasswordSchema,
+  normalizePassword,
+  codePointLength,
+  PASSWORD_MAX_LENGTH,
+} from "./policy";
+export type { NewPasswordInput, PolicyContext } from "./policy";
+export { blocklistSize } from "./blocklist";

@@ -1,0 +1,52 @@
+import fs from "node:fs";
+import { defineConfig, devices } from "@playwright/test";
+
+const port = Number(process.env.E2E_PORT || 3100);
+const baseURL = `http://localhost:${port}`;
+
+// Debian's chromium where installed (CI, these machines); Playwright's own elsewhere.
+const systemChromium = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((p) => fs.existsSync(p));
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    launchOptions: {
+      executablePath: systemChromium,
+      args: [
+        "--no-sandbox",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-quic",
+      ],
+    },
+  },
+  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"] } }],
+  webServer: {
+    command: "npx tsx e2e/server.ts",
+    url: `${baseURL}/api/health`,
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      PORT: String(port),
+      APP_URL: baseURL,
+      AUTH_SECRET: process.env.AUTH_SECRET || "e2e-secret-e2e-secret-e2e-secret-0123456789",
+      AUTH_TRUST_HOST: "true",
+      EMAIL_TRANSPORT: "outbox",
+      RATE_LIMIT_SIGNIN_PER_IP: "100000",
+      RATE_LIMIT_LINK_PER_IP: "100000",
+      RATE_LIMIT_TOKEN_PER_IP: "100000",
+      RATE_LIMIT_CONTACT_PER_IP: "100000",
+    },
+  },
+});
