@@ -22,6 +22,7 @@ const nextConfig: NextConfig = {
   // `next dev` would otherwise log server-action arguments, passwords included.
   logging: { serverFunctions: false },
   experimental: {
+    authInterrupts: true,
     serverActions: { bodySizeLimit: "256kb" },
   },
   async headers() {

@@ -1,0 +1,98 @@
+// Two ways out for email (SPEC 2): the outbox (stored in the database, read at
+// /dev/mailbox) and Resend through its SDK. Both take the same message shape.
+import { Resend } from "resend";
+import type { Db } from "@/db/client";
+import { outboxEmails } from "@/db/schema";
+import { env } from "@/lib/env";
+
+export type OutgoingEmail = {
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Resend tags, e.g. [{ name: "kind", value: "reset_link" }] */
+  tags?: { name: string; value: string }[];
+};
+
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly status: number | null,
+    readonly retryAfterSeconds: number | null = null,
+  ) {
+    super(message);
+    this.name = "TransportError";
+  }
+  /** 429 and 5xx (and network failures) are worth another try. */
+  get transient() {
+    return this.status === null || this.status === 429 || this.status >= 500;
+  }
+}
+
+export interface EmailTransport {
+  readonly name: "outbox" | "resend";
+  send(db: Db, email: OutgoingEmail, idempotencyKey?: string): Promise<{ id: string }>;
+  /** Up to 100 emails in one call; the answer lists ids in the same order. */
+  sendBatch(db: Db, emails: OutgoingEmail[], idempotencyKey: string): Promise<{ ids: string[] }>;
+}
+
+const outbox: EmailTransport = {
+  name: "outbox",
+  async send(db, email) {
+    const [row] = await db
+      .insert(outboxEmails)
+      .values({ to: email.to, from: env().EMAIL_FROM, subject: email.subject, text: email.text, html: email.html })
+      .returning({ id: outboxEmails.id });
+    return { id: `outbox-${row.id}` };
+  },
+  async sendBatch(db, emails) {
+    if (emails.length === 0) return { ids: [] };
+    const rows = await db
+      .insert(outboxEmails)
+      .values(
+        emails.map((e) => ({ to: e.to, from: env().EMAIL_FROM, subject: e.subject, text: e.text, html: e.html })),
+      )
+      .returning({ id: outboxEmails.id });
+    return { ids: rows.map((r) => `outbox-${r.id}`) };
+  },
+};
+
+function resendClient(): Resend {
+  const settings = env();
+  return new Resend(settings.RESEND_API_KEY, settings.RESEND_BASE_URL ? { baseUrl: settings.RESEND_BASE_URL } : undefined);
+}
+
+type ResendError = { message?: string; statusCode?: number | null; name?: string } | null;
+
+function toTransportError(error: NonNullable<ResendError>, headers?: Record<string, string> | null): TransportError {
+  const retryAfter = headers?.["retry-after"] ? Number(headers["retry-after"]) : null;
+  return new TransportError(
+    `Resend refused the email: ${error.message ?? error.name ?? "unknown error"}`,
+    error.statusCode ?? null,
+    Number.isFinite(retryAfter) ? retryAfter : null,
+  );
+}
+
+const resend: EmailTransport = {
+  name: "resend",
+  async send(_db, email, idempotencyKey) {
+    const { data, error, headers } = await resendClient().emails.send(
+      { from: env().EMAIL_FROM, to: email.to, subject: email.subject, html: email.html, text: email.text, tags: email.tags },
+      idempotencyKey ? { idempotencyKey } : undefined,
+    );
+    if (error || !data) throw toTransportError(error ?? { message: "no answer" }, headers);
+    return { id: data.id };
+  },
+  async sendBatch(_db, emails, idempotencyKey) {
+    const { data, error, headers } = await resendClient().batch.send(
+      emails.map((e) => ({ from: env().EMAIL_FROM, to: e.to, subject: e.subject, html: e.html, text: e.text, tags: e.tags })),
+      { idempotencyKey },
+    );
+    if (error || !data) throw toTransportError(error ?? { message: "no answer" }, headers);
+    return { ids: data.data.map((d) => d.id) };
+  },
+};
+
+export function emailTransport(): EmailTransport {
+  return env().EMAIL_TRANSPORT === "resend" ? resend : outbox;
+}
