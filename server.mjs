@@ -1,43 +1,68 @@
 // The production server: Next.js behind a thin Node HTTP layer that knows the
 // client's socket address (Next.js no longer exposes it) and refuses oversize
 // bodies before any parsing. Start with `npm run serve` after `next build`.
+import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import next from "next";
+import os from "node:os";
 
-const port = Number(process.env.PORT || 3000);
-const hostname = process.env.HOST || "0.0.0.0";
-const maxBodyBytes = Number(process.env.MAX_BODY_BYTES || 1024 * 1024);
-const dev = process.env.NODE_ENV === "development";
-
-const app = next({ dev, hostname: "localhost", port });
-const handle = app.getRequestHandler();
-
-await app.prepare();
-
-const server = createServer((req, res) => {
-  // Whatever the client sent in this header is replaced by what we saw.
-  req.headers["x-reset-desk-ip"] = req.socket.remoteAddress ?? "unknown";
-  const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > maxBodyBytes) {
-    res.writeHead(413, { "content-type": "text/plain; charset=utf-8", connection: "close" });
-    res.end("The request is too large.");
-    req.destroy();
-    return;
-  }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  if (hasBody && req.headers["transfer-encoding"] && !req.headers["content-length"]) {
-    res.writeHead(411, { "content-type": "text/plain; charset=utf-8", connection: "close" });
-    res.end("Send the request with a Content-Length.");
-    return;
-  }
-  handle(req, res);
-});
-server.keepAliveTimeout = 65_000;
-server.listen(port, hostname, () => {
-  console.log(`Reset Desk listening on http://localhost:${port}`);
-});
-
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  // Exiting runs the data folder's lock release (db/lock.ts).
-  process.on(signal, () => process.exit(0));
+// libuv's threadpool runs every Argon2 hash, and fs, dns and zlib work too.
+// It must hold every admitted hash (HASH_CONCURRENCY, default one per core)
+// plus room for the rest, or hashes queue there unseen and stall file reads.
+// An ES module entry has already used the pool before this line runs, so the
+// size cannot be set from here: start the real server as a child with it.
+const hashConcurrency =
+  Number(process.env.HASH_CONCURRENCY) || Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+const poolNeeded = Math.min(1024, hashConcurrency + 4);
+if (Number(process.env.UV_THREADPOOL_SIZE || 4) < poolNeeded) {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(poolNeeded) },
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else {
+  await startServer();
 }
+
+async function startServer() {
+  const { default: next } = await import("next");
+
+  const port = Number(process.env.PORT || 3000);
+  const hostname = process.env.HOST || "0.0.0.0";
+  const maxBodyBytes = Number(process.env.MAX_BODY_BYTES || 1024 * 1024);
+  const dev = process.env.NODE_ENV === "development";
+
+  const app = next({ dev, hostname: "localhost", port });
+  const handle = app.getRequestHandler();
+
+  await app.prepare();
+
+  const server = createServer((req, res) => {
+    // Whatever the client sent in this header is replaced by what we saw.
+    req.headers["x-reset-desk-ip"] = req.socket.remoteAddress ?? "unknown";
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > maxBodyBytes) {
+      res.writeHead(413, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+      res.end("The request is too large.");
+      req.destroy();
+      return;
+    }
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    if (hasBody && req.headers["transfer-encoding"] && !req.headers["content-length"]) {
+      res.writeHead(411, { "content-type": "text/plain; charset=utf-8", connection: "close" });
+      res.end("Send the request with a Content-Length.");
+      return;
+    }
+    handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, hostname, () => {
+    console.log(`Reset Desk listening on http://localhost:${port}`);
+  });
+
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    // Exiting runs the data folder's lock release (db/lock.ts).
+    process.on(signal, () => process.exit(0));
+  }
+}
+
