@@ -18,7 +18,7 @@ import { startThrowawayCluster } from "@/test/pg-cluster";
 import { closedLoop, type LoadResult } from "./lib/load";
 import { table, svgChart, type Row } from "./lib/report";
 import { resetOnce } from "./lib/reset";
-import { BENCH_PASSWORD, seedBench, signInEmail } from "./lib/seed";
+import { BENCH_PASSWORD, newPassword, seedBench, signInEmail } from "./lib/seed";
 import { prepareSignIn, signInOnce } from "./lib/signin";
 import { hasWrk, measureThroughput } from "./lib/wrk";
 
@@ -110,8 +110,14 @@ async function main() {
     results.rawArgon2 = { concurrency, params: HASH_PARAMS, verifyPerSecond: round(rawVerify.perSecond, 1), hashPlusVerifyPerSecond: round(rawReset.perSecond, 1) };
     log(`  verify ${rawVerify.perSecond.toFixed(1)}/s, hash+verify ${rawReset.perSecond.toFixed(1)}/s`);
 
+    const serverLog = path.join(os.tmpdir(), `rd-bench-server-${process.pid}.log`);
+    const serverErrors: string[] = [];
     server = await startAppServer({
       port: APP_PORT,
+      log: (line) => {
+        fs.appendFileSync(serverLog, `${line}\n`);
+        if (/error|exception|unhandled/i.test(line) && serverErrors.length < 20) serverErrors.push(line.slice(0, 300));
+      },
       env: {
         ...(db.url ? { DATABASE_URL: db.url } : { DATA_DIR: db.dataDir! }),
         AUTH_SECRET: process.env.AUTH_SECRET!,
@@ -161,19 +167,22 @@ async function main() {
       results.signIn = { ...run, signInsPerSecond: perSecond, serverCpuShare: round((app.cpuSeconds() - cpu0) / run.seconds), ratio: ratio(perSecond, rawVerify.perSecond) };
       log(`  sign-ins ${perSecond}/s (${JSON.stringify(run.kinds)})`);
     } else {
-      results.signIn = { pending: "no /api/auth/csrf: sign-in (next-auth) not merged" };
+      results.signIn = { pending: "no sign-in form at /login on this branch" };
     }
 
     // (2) Password resets against one hash plus one verify.
     let next = 0;
-    const resetProbe = tokens.length ? await resetOnce(app.url, tokens[next++], "a brand new passphrase for the bench 0") : null;
+    const probeAgent = new (await import("node:http")).Agent({ keepAlive: true });
+    const resetProbe = tokens.length ? await resetOnce(probeAgent, app.url, tokens[next], newPassword(next++)) : null;
+    probeAgent.destroy();
     if (resetProbe && resetProbe.kind === "reset") {
       const cpu0 = app.cpuSeconds();
       const run: LoadResult = await closedLoop({
         concurrency: concurrency * 4,
         durationMs: FLOW_SECONDS * 1000,
         admittedKinds: ["reset"],
-        send: async () => (next < tokens.length ? resetOnce(app.url, tokens[next++], `a brand new passphrase for the bench ${next}`) : null),
+        send: async (agent) =>
+          next < tokens.length ? resetOnce(agent, app.url, tokens[next], newPassword(next++)) : null,
       });
       const perSecond = round((run.kinds.reset ?? 0) / run.seconds, 1);
       results.reset = { ...run, resetsPerSecond: perSecond, serverCpuShare: round((app.cpuSeconds() - cpu0) / run.seconds), ratio: ratio(perSecond, rawReset.perSecond) };
@@ -223,6 +232,7 @@ async function main() {
       results.overload = { pending: "needs sign-in (next-auth) on this branch" };
     }
     results.serverPeakRssBytes = app.memory().peak;
+    results.serverLog = { path: serverLog, firstErrorLines: serverErrors };
     await app.stop();
     server = undefined;
 
