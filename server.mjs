@@ -26,15 +26,20 @@ if (Number(process.env.UV_THREADPOOL_SIZE || 4) < poolNeeded) {
 
 async function startServer() {
   const { default: next } = await import("next");
-  const { createInFlightLimit } = await import("./lib/http/in-flight.mjs");
+  const { createInFlightLimit, watchEventLoopLag } = await import("./lib/http/in-flight.mjs");
 
   const port = Number(process.env.PORT || 3000);
   const hostname = process.env.HOST || "0.0.0.0";
   const maxBodyBytes = Number(process.env.MAX_BODY_BYTES || 1024 * 1024);
   const dev = process.env.NODE_ENV === "development";
-  // Requests inside Next.js at once; the rest get a fast 503 (lib/http/in-flight.mjs).
-  const maxInFlight = Number(process.env.MAX_IN_FLIGHT) || 256;
-  const limit = createInFlightLimit({ max: maxInFlight, retryAfterSeconds: 2 });
+  // Requests inside Next.js at once, fewer while the event loop runs late; the
+  // rest get a fast 503 (lib/http/in-flight.mjs).
+  const limit = createInFlightLimit({
+    max: Number(process.env.MAX_IN_FLIGHT) || 256,
+    maxLagMs: Number(process.env.MAX_EVENT_LOOP_LAG_MS) || 150,
+    lagMs: watchEventLoopLag().lagMs,
+    retryAfterSeconds: 2,
+  });
 
   const app = next({ dev, hostname: "localhost", port });
   const handle = app.getRequestHandler();

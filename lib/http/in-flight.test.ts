@@ -59,3 +59,51 @@ describe("createInFlightLimit", () => {
     expect(() => createInFlightLimit({ max: 0 })).toThrow(RangeError);
   });
 });
+
+describe("shedding on event-loop lag", () => {
+  it("lets only a quarter of the slots in while the loop runs late", () => {
+    let lag = 0;
+    const lagged = createInFlightLimit({ max: 8, maxLagMs: 100, lagMs: () => lag });
+    const fakeRes = () => {
+      const listeners: Record<string, () => void> = {};
+      return {
+        statusCode: 0,
+        writeHead(status: number) {
+          this.statusCode = status;
+        },
+        end() {},
+        once(event: string, fn: () => void) {
+          listeners[event] = fn;
+        },
+        finish: () => listeners.finish?.(),
+      };
+    };
+    const req = { url: "/login", method: "POST" } as never;
+    lag = 500;
+    const answers = Array.from({ length: 4 }, () => {
+      const res = fakeRes();
+      return { ok: lagged.admit(req, res as never), res };
+    });
+    expect(answers.map((a) => a.ok)).toEqual([true, true, false, false]);
+    expect(answers[2].res.statusCode).toBe(503);
+    lag = 0; // caught up: the full limit again
+    answers[0].res.finish();
+    expect(lagged.inFlight()).toBe(1);
+    expect(lagged.admit(req, fakeRes() as never)).toBe(true);
+    expect(lagged.admit(req, fakeRes() as never)).toBe(true);
+    expect(lagged.inFlight()).toBe(3);
+  });
+
+  it("measures the event loop's delay", async () => {
+    const { watchEventLoopLag } = await import("./in-flight.mjs");
+    const watch = watchEventLoopLag(10);
+    await new Promise((r) => setTimeout(r, 30));
+    const start = Date.now();
+    while (Date.now() - start < 120) {
+      // block the loop
+    }
+    await new Promise((r) => setTimeout(r, 15));
+    expect(watch.lagMs()).toBeGreaterThan(50);
+    watch.stop();
+  });
+});
