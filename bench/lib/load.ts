@@ -40,7 +40,8 @@ export function httpRequest(
   });
 }
 
-export type Outcome = { status: number; kind: string };
+/** pauseMs: how long this virtual user waits before its next request (a Retry-After it honours). */
+export type Outcome = { status: number; kind: string; pauseMs?: number };
 
 export type LoadResult = {
   requests: number;
@@ -66,6 +67,8 @@ export async function closedLoop(options: {
   send: (agent: http.Agent, n: number) => Promise<Outcome | null>;
   /** Kinds whose latency is summarised together as "admitted". */
   admittedKinds?: string[];
+  /** Virtual users wait the Retry-After they were given, as the busy page asks people to. */
+  honourRetryAfter?: boolean;
 }): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   const statuses: Record<string, number> = {};
@@ -91,6 +94,9 @@ export async function closedLoop(options: {
         kinds[outcome.kind] = (kinds[outcome.kind] ?? 0) + 1;
         (latencies[outcome.kind] ??= []).push(ms);
         if (options.admittedKinds?.includes(outcome.kind)) (latencies.admitted ??= []).push(ms);
+        if (outcome.pauseMs && options.honourRetryAfter) {
+          await new Promise((r) => setTimeout(r, Math.min(outcome.pauseMs!, Math.max(0, deadline - performance.now()))));
+        }
       } catch (error) {
         const key = (error as Error).message.slice(0, 60);
         errors[key] = (errors[key] ?? 0) + 1;

@@ -18,7 +18,10 @@ export function classify(reply: Reply): Outcome {
   const location = String(reply.headers.location ?? "");
   const cookies = (reply.headers["set-cookie"] ?? []).join(" ");
   if (reply.status >= 500 && reply.status !== 503) return { status: reply.status, kind: "error" };
-  if (reply.status === 503 || /\/busy/.test(location)) return { status: reply.status, kind: "busy" };
+  if (reply.status === 503 || /\/busy/.test(location)) {
+    const retry = Number(reply.headers["retry-after"] ?? /retry=(\d+)/.exec(location)?.[1] ?? 1);
+    return { status: reply.status, kind: "busy", pauseMs: retry * 1000 };
+  }
   if (reply.status === 429 || /rate-limited/.test(location)) return { status: reply.status, kind: "rate-limited" };
   if (/session-token=[^;]/.test(cookies)) return { status: reply.status, kind: "signed-in" };
   if (reply.status === 200 || reply.status === 401) return { status: reply.status, kind: "refused" };
