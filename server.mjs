@@ -35,7 +35,7 @@ async function startServer() {
   // Requests inside Next.js at once, fewer while the event loop runs late; the
   // rest get a fast 503 (lib/http/in-flight.mjs).
   const limit = createInFlightLimit({
-    max: Number(process.env.MAX_IN_FLIGHT) || 256,
+    max: Number(process.env.MAX_IN_FLIGHT) || 128,
     maxLagMs: Number(process.env.MAX_EVENT_LOOP_LAG_MS) || 150,
     lagMs: watchEventLoopLag().lagMs,
     retryAfterSeconds: 2,

@@ -53,14 +53,14 @@ function rawArgon2(operation: "verify" | "hash+verify", seconds: number) {
   return JSON.parse(run.stdout.trim()) as { perSecond: number; units: number; seconds: number };
 }
 
-async function database(): Promise<{ url?: string; dataDir?: string; cleanup: () => Promise<void>; kind: string }> {
+async function database(): Promise<{ url?: string; baseUrl?: string; dataDir?: string; cleanup: () => Promise<void>; kind: string }> {
   if (process.env.DATABASE_URL) {
     const created = await createTestDatabase();
-    return { url: created.url, cleanup: created.drop, kind: "PostgreSQL (DATABASE_URL, fresh database)" };
+    return { url: created.url, baseUrl: process.env.DATABASE_URL, cleanup: created.drop, kind: "PostgreSQL (DATABASE_URL, fresh database)" };
   }
   const cluster = startThrowawayCluster(PG_PORT, ["shared_buffers=256MB", "max_wal_size=4GB", "synchronous_commit=off"]);
   if ("url" in cluster) {
-    return { url: cluster.url, cleanup: async () => cluster.stop(), kind: `PostgreSQL (throwaway cluster on ${PG_PORT}, fsync off)` };
+    return { url: cluster.url, baseUrl: cluster.url, cleanup: async () => cluster.stop(), kind: `PostgreSQL (throwaway cluster on ${PG_PORT}, fsync off)` };
   }
   log(`No PostgreSQL (${cluster.skipped}): using embedded PGlite, which serialises queries.`);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "rd-bench-"));
@@ -68,7 +68,7 @@ async function database(): Promise<{ url?: string; dataDir?: string; cleanup: ()
 }
 
 /** bench/expiry.ts and bench/campaign.ts come from the campaign issue; called when present. */
-async function optionalHook(file: string, exportName: string, options: Record<string, unknown>) {
+async function optionalHook(file: string, exportName: string, options: Record<string, unknown>): Promise<Record<string, unknown>> {
   const full = path.join(import.meta.dirname, file);
   if (!fs.existsSync(full)) return { pending: `${file} is not on this branch yet (campaign issue)` };
   const mod = (await import(pathToFileURL(full).href)) as Record<string, unknown>;
@@ -238,16 +238,28 @@ async function main() {
     await app.stop();
     server = undefined;
 
-    // (5) and (6) from the campaign issue, on the same database server.
-    results.expiry = db.url
-      ? await optionalHook("expiry.ts", "benchExpiry", { databaseUrl: db.url, rows: EXPIRY_ROWS, log })
+    // (5) and (6) from the campaign issue (bench/expiry.ts, bench/campaign.ts), on
+    // fresh databases of the same PostgreSQL server (they read DATABASE_URL).
+    if (db.baseUrl) process.env.DATABASE_URL = db.baseUrl;
+    const expiry = db.baseUrl
+      ? await optionalHook("expiry.ts", "benchExpiry", { rows: EXPIRY_ROWS, log })
       : { pending: "needs PostgreSQL" };
-    results.campaign = {} as Record<string, unknown>;
+    results.expiry = {
+      ...expiry,
+      rowsPerSecond: expiry.keysetRowsPerSecond ?? expiry.rowsPerSecond,
+      plainUpdateRowsPerSecond: expiry.plainRowsPerSecond ?? expiry.plainUpdateRowsPerSecond,
+    };
+    const campaign: Record<string, unknown> = {};
     for (const recipients of CAMPAIGN_SIZES) {
-      (results.campaign as Record<string, unknown>)[String(recipients)] = db.url
-        ? await optionalHook("campaign.ts", "benchCampaign", { databaseUrl: db.url, recipients, log })
+      const one = db.baseUrl
+        ? await optionalHook("campaign.ts", "benchCampaign", { recipients, log })
         : { pending: "needs PostgreSQL" };
+      campaign[String(recipients)] = {
+        ...one,
+        ...(typeof one.peakRssMiB === "number" ? { peakRssBytes: Math.round(one.peakRssMiB * 2 ** 20) } : {}),
+      };
     }
+    results.campaign = campaign;
   } finally {
     await server?.stop();
     await db.cleanup();
@@ -303,8 +315,8 @@ async function main() {
     {
       key: "expiry",
       figure: "(5) expiry rows/s ÷ plain UPDATE",
-      measured: expiry.rowsPerSecond ? `${expiry.rowsPerSecond}/s` : "—",
-      limit: expiry.plainUpdateRowsPerSecond ? `${expiry.plainUpdateRowsPerSecond}/s` : "—",
+      measured: expiry.rowsPerSecond ? `${Math.round(expiry.rowsPerSecond as number)}/s` : "—",
+      limit: expiry.plainUpdateRowsPerSecond ? `${Math.round(expiry.plainUpdateRowsPerSecond as number)}/s` : "—",
       ratio: num(expiry.ratio) ?? (num(expiry.rowsPerSecond) && num(expiry.plainUpdateRowsPerSecond) ? ratio(expiry.rowsPerSecond as number, expiry.plainUpdateRowsPerSecond as number) : null),
       target: 0.5,
       note: expiry.pending as string | undefined,
@@ -312,7 +324,7 @@ async function main() {
     {
       key: "campaign",
       figure: "(6) campaign peak RSS 1M ÷ 10k",
-      measured: campaignBig.emailsPerSecond ? `${campaignBig.emailsPerSecond} emails/s at 1M` : "—",
+      measured: campaignBig.emailsPerSecond ? `${Math.round(campaignBig.emailsPerSecond as number)} emails/s at 1M` : "—",
       limit: campaignSmall.peakRssBytes ? `${Math.round((campaignSmall.peakRssBytes as number) / 2 ** 20)} MiB at 10k` : "—",
       ratio: num(campaignBig.peakRssBytes) && num(campaignSmall.peakRssBytes) ? ratio(campaignBig.peakRssBytes as number, campaignSmall.peakRssBytes as number) : null,
       target: null,

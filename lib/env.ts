@@ -43,7 +43,7 @@ const schema = z
     HASH_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
     HASH_MAX_WAITING: int(64, 0, 100000),
     HASH_MAX_WAIT_MS: int(2000, 10, 60000),
-    MAX_IN_FLIGHT: int(256, 1, 100000),
+    MAX_IN_FLIGHT: int(128, 1, 100000),
     MAX_EVENT_LOOP_LAG_MS: int(150, 10, 10000),
     CAMPAIGN_BATCH_SIZE: int(100, 1, 100),
     CAMPAIGN_CALLS_PER_SECOND: z.coerce.number().positive().max(1000).default(2),
