@@ -1,4 +1,6 @@
 import { createHash } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { brandStyle, staticPageCsp, staticPageResponse } from "./static-page-csp";
 
@@ -18,6 +20,9 @@ describe("the CSP of the cached /notice page", () => {
     expect(brandStyle("#1e3a8a")).toBe(":root{--brand:#1e3a8a;}");
     expect(csp).toContain(`style-src 'self' 'sha256-${hash}'`);
     expect(csp).not.toMatch(/style-src [^;]*unsafe-inline/);
+    // The root layout writes exactly that style; if it changes, so must brandStyle().
+    const layout = fs.readFileSync(path.join(process.cwd(), "app", "layout.tsx"), "utf8");
+    expect(layout).toContain("{`:root{--brand:${brandColor};}`}");
   });
 
   it("answers /notice with that CSP, refuses /notice/<more>, and leaves other paths alone", async () => {
