@@ -17,6 +17,11 @@ async function headingsOf(page: Page): Promise<string[]> {
   return page.locator("main h1, main h2").allInnerTexts();
 }
 
+async function signedIn(page: Page, email: string, password: string) {
+  await signIn(page, email, password);
+  await expect(page).not.toHaveURL(/\/login/);
+}
+
 /** A signed-out reader's fresh view of /notice. */
 async function readAsVisitor(browser: Browser, fn: (page: Page) => Promise<void>, javaScriptEnabled = true) {
   const context = await browser.newContext({ javaScriptEnabled });
@@ -108,19 +113,12 @@ test.describe("the public notice", () => {
 });
 
 test.describe("the notice editor", () => {
-  test.beforeEach(async ({ request }) => {
-    // These tests need sign-in (the lead's issue). Until /login exists, they wait.
-    const login = await request.get("/login");
-    test.skip(login.status() === 404, "awaits sign-in on main");
-  });
-
   for (const [who, email, password] of [
     ["a customer", customerEmail(40, "active"), E2E_PASSWORDS.old],
     ["an agent", E2E_AGENT, E2E_PASSWORDS.agent],
   ] as const) {
     test(`${who} is refused`, async ({ page }) => {
-      await signIn(page, email, password);
-      await expect(page).not.toHaveURL(/\/login/);
+      await signedIn(page, email, password);
       const response = await page.goto("/admin/notice");
       expect(response?.status()).toBe(403);
       await expect(page.getByRole("button", { name: "Publish" })).toHaveCount(0);
@@ -135,7 +133,7 @@ test.describe("the notice editor", () => {
     const stamp = Date.now().toString(36);
     const newText = `We have now confirmed the scope (check ${stamp}).`;
     const newUpdate = `The investigation found no further access (update ${stamp}).`;
-    await signIn(page, E2E_ADMIN, E2E_PASSWORDS.admin);
+    await signedIn(page, E2E_ADMIN, E2E_PASSWORDS.admin);
     await page.goto("/admin/notice");
     await expect(page.getByRole("heading", { level: 1, name: "Edit the notice" })).toBeVisible();
     await expectNoAxeViolations(page);
@@ -180,7 +178,7 @@ test.describe("the notice editor", () => {
     const image = `<img src=x onerror="window.__pwned = 'img-${stamp}'">`;
     const link = `[press here ${stamp}](javascript:window.__pwned='link-${stamp}')`;
     const evil = `${script} ${image} ${link}`;
-    await signIn(page, E2E_ADMIN, E2E_PASSWORDS.admin);
+    await signedIn(page, E2E_ADMIN, E2E_PASSWORDS.admin);
     await page.goto("/admin/notice");
     await page.getByLabel("What You Can Do", { exact: true }).fill(`Stay safe. ${evil}`);
     await page.getByRole("button", { name: "Add a question" }).click();
