@@ -112,19 +112,19 @@ describe("authorisation", () => {
     await db.update(users).set({ passwordExpiredAt: new Date() }).where(eq(users.id, expired));
     for (const actor of [customer, disabled, expired, 999_999_999]) {
       const calls = [
-        listQueue(db, actor, "open"),
-        getRequestForAgent(db, actor, request.id),
-        claimRequest(db, actor, request.id),
-        releaseRequest(db, actor, request.id),
-        replyToRequest(db, actor, request.id, "hello"),
-        addInternalNote(db, actor, request.id, "note"),
-        resolveRequest(db, actor, request.id),
-        findCustomerByEmail(db, actor, request.email),
-        customerOverview(db, actor, customer),
-        sendResetLinkFromAgent(db, actor, customer),
+        () => listQueue(db, actor, "open"),
+        () => getRequestForAgent(db, actor, request.id),
+        () => claimRequest(db, actor, request.id),
+        () => releaseRequest(db, actor, request.id),
+        () => replyToRequest(db, actor, request.id, "hello"),
+        () => addInternalNote(db, actor, request.id, "note"),
+        () => resolveRequest(db, actor, request.id),
+        () => findCustomerByEmail(db, actor, request.email),
+        () => customerOverview(db, actor, customer),
+        () => sendResetLinkFromAgent(db, actor, customer),
       ];
       for (const call of calls) {
-        await expect(call).rejects.toBeInstanceOf(AuthorizationError);
+        await expect(call()).rejects.toBeInstanceOf(AuthorizationError);
       }
     }
     const [after] = await db.select().from(supportRequests).where(eq(supportRequests.id, request.id));
