@@ -1,32 +1,35 @@
 // An invitation to join the support desk: the new agent sets a password
 // through a one-time link (purpose "invite").
-import { Button, Link, Text } from "@react-email/components";
-import { SupportLayout, styles } from "./support-layout";
+import { Button, Heading, Link, Text } from "@react-email/components";
+import { defaultBrand, EmailLayout, type EmailBrand } from "./layout";
 
-export type AgentInviteProps = { url: string; expiresInHours: number; brandName: string };
+export type AgentInviteProps = { brand: EmailBrand; url: string; expiresInText: string };
+
+export function agentInviteSubject(brand: EmailBrand) {
+  return `You are invited to the ${brand.brandName} support desk`;
+}
 
 export default function AgentInviteEmail({
-  url = "http://localhost:3000/reset-password/example",
-  expiresInHours = 24,
-  brandName = "Northwind Outfitters",
+  brand = defaultBrand,
+  url = "http://localhost:3000/reset-password/example-token",
+  expiresInText = "24 hours",
 }: Partial<AgentInviteProps>) {
   return (
-    <SupportLayout
-      preview={`You are invited to the ${brandName} support desk`}
-      heading="You are invited to the support desk"
-      brandName={brandName}
-    >
-      <Text style={styles.text}>
-        An administrator added you as a support agent for {brandName}. Choose a password to start: the link works
-        once, for {expiresInHours} hours.
+    <EmailLayout brand={brand} preview={agentInviteSubject(brand)}>
+      <Heading as="h1" style={{ fontSize: "22px" }}>
+        You are invited to the support desk
+      </Heading>
+      <Text>
+        An administrator added you as a support agent for {brand.brandName}. Choose a password to start: the link
+        works once, for {expiresInText}.
       </Text>
-      <Button href={url} style={styles.button}>
+      <Button href={url} style={{ backgroundColor: "#1e3a8a", color: "#ffffff", padding: "12px 18px", borderRadius: "6px" }}>
         Choose your password
       </Button>
-      <Text style={styles.muted}>
-        Or paste this address into your browser: <Link href={url}>{url}</Link>
+      <Text>
+        Or copy this address into your browser: <Link href={url}>{url}</Link>
       </Text>
-      <Text style={styles.text}>If you did not expect this, ignore this email and tell your incident lead.</Text>
-    </SupportLayout>
+      <Text>If you did not expect this, ignore this email and tell your incident lead.</Text>
+    </EmailLayout>
   );
 }

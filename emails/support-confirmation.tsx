@@ -1,27 +1,32 @@
 // Sent to whoever wrote through the contact form. It deliberately does not echo
 // the message or the name: the form must not become a way to send arbitrary
 // text to any address, and the answer is the same whether an account exists.
-import { Text } from "@react-email/components";
-import { SupportLayout, styles } from "./support-layout";
+import { Heading, Text } from "@react-email/components";
+import { defaultBrand, EmailLayout, type EmailBrand } from "./layout";
 
-export type SupportConfirmationProps = { reference: string; brandName: string };
+export type SupportConfirmationProps = { brand: EmailBrand; reference: string };
+
+export function supportConfirmationSubject(reference: string) {
+  return `We received your message (${reference})`;
+}
 
 export default function SupportConfirmationEmail({
+  brand = defaultBrand,
   reference = "RD-7K3M9Q2X",
-  brandName = "Northwind Outfitters",
 }: Partial<SupportConfirmationProps>) {
   return (
-    <SupportLayout
-      preview={`We received your message (${reference})`}
-      heading="We received your message"
-      brandName={brandName}
-    >
-      <Text style={styles.text}>
-        Thank you for writing to {brandName} support. Your request reference is <strong>{reference}</strong>.
+    <EmailLayout brand={brand} preview={supportConfirmationSubject(reference)}>
+      <Heading as="h1" style={{ fontSize: "22px" }}>
+        We received your message
+      </Heading>
+      <Text>
+        Thank you for writing to {brand.brandName} support. Your request reference is <strong>{reference}</strong>.
       </Text>
-      <Text style={styles.text}>
-        A member of our team will answer by email. If you did not write to us, you can ignore this email.
+      <Text>A member of our team will answer by email. If you did not write to us, you can ignore this email.</Text>
+      <Text>
+        Our team will never ask for your password, and never treats your address, phone number or card digits as
+        proof of who you are.
       </Text>
-    </SupportLayout>
+    </EmailLayout>
   );
 }

@@ -9,9 +9,9 @@ import { users } from "@/db/schema";
 import { emailSchema, upsertUser } from "@/lib/accounts";
 import { recordAudit } from "@/lib/audit";
 import { sendEmail } from "@/lib/email";
-import { env } from "@/lib/env";
-import { issueResetLink, revokeAllLinks } from "@/lib/reset-links";
-import AgentInviteEmail from "@/emails/agent-invite";
+import { durationText, emailBrand } from "@/lib/email/brand";
+import { issueResetLink, lifetimeMs, revokeAllLinks } from "@/lib/reset-links";
+import AgentInviteEmail, { agentInviteSubject } from "@/emails/agent-invite";
 import { authorizeStaff } from "./authorize";
 import { cleanText, fieldErrorsOf, type FieldErrors } from "./text";
 
@@ -66,11 +66,11 @@ export async function inviteAgent(db: Db, actorId: number, input: unknown, ip?: 
   const { id } = await upsertUser(db, { email, role: "agent", name, actorId: admin.id });
   const link = await issueResetLink(db, { userId: id, purpose: "invite", createdBy: admin.id, ip });
   await recordAudit(db, { action: "agent.invited", actorId: admin.id, subjectId: id, ip, detail: { wasCustomer: Boolean(existing) } });
-  const hours = Math.round((link.expiresAt.getTime() - Date.now()) / 3_600_000);
+  const brand = emailBrand();
   await sendEmail(db, {
     to: email,
-    subject: `You are invited to the ${env().BRAND_NAME} support desk`,
-    template: createElement(AgentInviteEmail, { url: link.url, expiresInHours: hours, brandName: env().BRAND_NAME }),
+    subject: agentInviteSubject(brand),
+    template: createElement(AgentInviteEmail, { brand, url: link.url, expiresInText: durationText(lifetimeMs("invite")) }),
     kind: "agent_invite",
     userId: id,
   });

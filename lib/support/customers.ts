@@ -4,16 +4,14 @@
 // or change the email. Agents see customers only; admins see every account.
 import { and, desc, eq, gt, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import { createElement } from "react";
 import type { Db } from "@/db/client";
 import { auditEvents, sentEmails, supportRequests, users } from "@/db/schema";
 import { publicUserColumns, emailSchema, type PublicUser } from "@/lib/accounts";
 import { recordAudit } from "@/lib/audit";
-import { sendEmail } from "@/lib/email";
-import { env } from "@/lib/env";
+import { durationText } from "@/lib/email/brand";
 import { assertRateLimit } from "@/lib/rate-limit";
-import { issueResetLink } from "@/lib/reset-links";
-import ResetLinkFromAgentEmail from "@/emails/reset-link-from-agent";
+import { lifetimeMs } from "@/lib/reset-links";
+import { sendResetLinkToAccount } from "@/lib/reset-links/flows";
 import { authorizeStaff, type Staff } from "./authorize";
 
 function mayView(agent: Staff, customer: { role: string }) {
@@ -149,14 +147,8 @@ export async function sendResetLinkFromAgent(
   if (!customer || !mayView(agent, customer)) return { ok: false, error: "That account does not exist." };
   if (customer.disabledAt) return { ok: false, error: "This account is disabled: no link was sent." };
   await assertRateLimit(db, "reset-link:address", customer.email);
-  const link = await issueResetLink(db, { userId: customer.id, purpose: "agent", createdBy: agent.id, ip });
-  const hours = Math.round((link.expiresAt.getTime() - Date.now()) / 3_600_000);
-  await sendEmail(db, {
-    to: customer.email,
-    subject: "Your link to set a new password",
-    template: createElement(ResetLinkFromAgentEmail, { url: link.url, expiresInHours: hours, brandName: env().BRAND_NAME }),
-    kind: "reset_link_agent",
-    userId: customer.id,
-  });
-  return { ok: true, message: `A reset link was sent to the email on file. It works once, for ${hours} hours.` };
+  const { sent } = await sendResetLinkToAccount(db, { userId: customer.id, purpose: "agent", createdBy: agent.id, ip });
+  if (!sent) return { ok: false, error: "No link was sent: the account is disabled." };
+  const lifetime = durationText(lifetimeMs("agent"));
+  return { ok: true, message: `A reset link was sent to the email on file. It works once, for ${lifetime}.` };
 }

@@ -9,10 +9,10 @@ import type { Db } from "@/db/client";
 import { supportMessages, supportRequests, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { sendEmail } from "@/lib/email";
-import { env } from "@/lib/env";
+import { emailBrand } from "@/lib/email/brand";
 import { assertRateLimit } from "@/lib/rate-limit";
-import SupportConfirmationEmail from "@/emails/support-confirmation";
-import SupportReplyEmail from "@/emails/support-reply";
+import SupportConfirmationEmail, { supportConfirmationSubject } from "@/emails/support-confirmation";
+import SupportReplyEmail, { supportReplySubject } from "@/emails/support-reply";
 import { authorizeStaff } from "./authorize";
 import { contactSchema, fieldErrorsOf, noteSchema, replySchema, type FieldErrors } from "./text";
 
@@ -71,8 +71,8 @@ export async function createContactRequest(
   try {
     await sendEmail(db, {
       to: email,
-      subject: `We received your message (${reference})`,
-      template: createElement(SupportConfirmationEmail, { reference, brandName: env().BRAND_NAME }),
+      subject: supportConfirmationSubject(reference),
+      template: createElement(SupportConfirmationEmail, { reference, brand: emailBrand() }),
       kind: "support_confirmation",
       userId: account?.id ?? null,
       idempotencyKey: `support-confirmation-${reference}`,
@@ -271,11 +271,11 @@ export async function replyToRequest(
   });
   await sendEmail(db, {
     to: request.email,
-    subject: `Re: your support request ${request.reference}`,
+    subject: supportReplySubject(request.reference),
     template: createElement(SupportReplyEmail, {
       reference: request.reference,
       body: parsed.data,
-      brandName: env().BRAND_NAME,
+      brand: emailBrand(),
     }),
     kind: "support_reply",
     userId: request.userId,

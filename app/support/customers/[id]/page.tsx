@@ -4,7 +4,9 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { requireRole } from "@/lib/auth/guards";
+import { durationText } from "@/lib/email/brand";
 import { clientIp } from "@/lib/http/client-ip";
+import { lifetimeMs } from "@/lib/reset-links";
 import { customerOverview, parseId } from "@/lib/support";
 import { DeskNav, When, actionLabel, purposeLabel, statusLabel } from "../../_lib/format";
 import { SendLinkForm } from "./send-link-form";
@@ -53,7 +55,7 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
           <When at={customer.passwordChangedAt} />
         </dd>
       </dl>
-      <SendLinkForm customerId={customer.id} />
+      <SendLinkForm customerId={customer.id} lifetime={durationText(lifetimeMs("agent"))} />
 
       <h2 id="activity-heading">Activity</h2>
       {activity.length === 0 ? (

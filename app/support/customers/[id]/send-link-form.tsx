@@ -3,13 +3,13 @@
 import { useActionState } from "react";
 import { sendResetLink, type SendLinkState } from "./actions";
 
-export function SendLinkForm({ customerId }: { customerId: number }) {
+export function SendLinkForm({ customerId, lifetime }: { customerId: number; lifetime: string }) {
   const [state, formAction, pending] = useActionState<SendLinkState, FormData>(sendResetLink, {});
   return (
     <form action={formAction} className="form">
       <input type="hidden" name="customerId" value={customerId} />
       <p id="send-link-hint" className="hint">
-        Sends a one-time link, valid for 24 hours, to the email on file only. You never see the link.
+        Sends a one-time link, valid for {lifetime}, to the email on file only. You never see the link.
       </p>
       <div>
         <button type="submit" disabled={pending} aria-describedby="send-link-hint">
