@@ -48,8 +48,17 @@ export function InviteForm() {
   );
 }
 
-export function DisableForm({ agentId, email }: { agentId: number; email: string }) {
+/** An agent's state cell: the Disable button, then what happened (kept across the refresh). */
+export function AgentState({ agentId, email, disabled }: { agentId: number; email: string; disabled: string | null }) {
   const [state, formAction, pending] = useActionState<AgentFormState, FormData>(disable, {});
+  if (disabled || state.ok) {
+    return (
+      <>
+        <span className="tag">Disabled</span>
+        <Status state={state} />
+      </>
+    );
+  }
   return (
     <form action={formAction}>
       <input type="hidden" name="agentId" value={agentId} />

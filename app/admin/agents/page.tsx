@@ -4,7 +4,7 @@ import { requireRole } from "@/lib/auth/guards";
 import { listStaff } from "@/lib/support";
 import { When } from "../../support/_lib/format";
 import "../../support/desk.css";
-import { DisableForm, InviteForm } from "./agent-forms";
+import { AgentState, InviteForm } from "./agent-forms";
 
 export const metadata: Metadata = { title: "Agents", robots: { index: false } };
 
@@ -41,12 +41,10 @@ export default async function AgentsPage() {
                 <td>{s.role}</td>
                 <td>{s.passwordChangedAt ? <When at={s.passwordChangedAt} /> : "Invited, not yet"}</td>
                 <td>
-                  {s.disabledAt ? (
-                    <>
-                      Disabled <When at={s.disabledAt} />
-                    </>
-                  ) : s.role === "agent" ? (
-                    <DisableForm agentId={s.id} email={s.email} />
+                  {s.role === "agent" ? (
+                    <AgentState agentId={s.id} email={s.email} disabled={s.disabledAt?.toISOString() ?? null} />
+                  ) : s.disabledAt ? (
+                    "Disabled"
                   ) : (
                     "Active"
                   )}
