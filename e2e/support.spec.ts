@@ -64,6 +64,22 @@ test.describe("signed out", () => {
     await expectNoAxeViolations(page);
   });
 
+  test("too many messages from one address get the friendly 429 page, not a lock-out", async ({ page }) => {
+    const email = customerEmail(107, "active");
+    // The per-address limit is 5 a window (RATE_LIMIT_CONTACT_PER_ADDRESS).
+    for (let i = 0; i < 5; i++) await sendContactMessage(page, { email, name: "Busy", message: `Message ${i}` });
+    await page.goto("/support/contact");
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Name").fill("Busy");
+    await page.getByLabel("Message").fill("One too many");
+    const answer = page.waitForResponse((r) => r.url().includes("/rate-limited"));
+    await page.getByRole("button", { name: "Send message" }).click();
+    const response = await answer;
+    expect(response.status()).toBe(429);
+    expect(Number(response.headers()["retry-after"])).toBeGreaterThan(0);
+    await expect(page.getByRole("heading", { name: "Please wait a moment" })).toBeVisible();
+  });
+
   test("desk pages send signed-out visitors to sign in", async ({ page }) => {
     for (const path of ["/support", "/support/customers/1", "/support/requests/1", "/admin/agents"]) {
       await page.goto(path);
