@@ -12,6 +12,8 @@ import {
   startCampaign,
   type CampaignScope,
 } from "@/lib/campaigns";
+import { endSessions, expirePasswords, normaliseScope, openJob, runJob, type JobKind, type UserScope } from "@/lib/expiry";
+import { importCustomers } from "@/lib/imports";
 import { CliError, type Command, type CommandContext } from "./context";
 
 const CLI_ACTOR = { id: null, ip: "cli" };
@@ -128,6 +130,94 @@ const campaign: Command = {
   },
 };
 
+function jobScope(values: { all?: boolean; customers?: boolean; emails?: string }, allowCustomers: boolean): UserScope {
+  const chosen = [values.all, allowCustomers && values.customers, values.emails !== undefined].filter(Boolean).length;
+  const choices = allowCustomers ? "--all, --customers or --emails a@x,b@y" : "--all or --emails a@x,b@y";
+  if (chosen !== 1) throw new CliError(`Choose exactly one scope: ${choices}.`);
+  if (values.emails !== undefined) {
+    try {
+      return normaliseScope({ kind: "emails", emails: emailList(values.emails) });
+    } catch (error) {
+      throw new CliError(error instanceof Error ? error.message : String(error));
+    }
+  }
+  return values.all ? { kind: "everyone" } : { kind: "customers" };
+}
+
+async function runJobCommand(ctx: CommandContext, kind: JobKind, scope: UserScope) {
+  const db = await ctx.db();
+  const { job, resumed } = await openJob(db, kind, scope, CLI_ACTOR);
+  ctx.log(resumed ? `Resuming job ${job.id} where it stopped.` : `Job ${job.id}: ${job.total.toLocaleString("en-US")} accounts in scope.`);
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const done = await runJob(db, job.id, CLI_ACTOR, {
+    signal: controller.signal,
+    onProgress: (p) => ctx.progress(p.done, p.total, kind === "expiry" ? "accounts looked at" : "accounts"),
+  });
+  if (done.status !== "finished") {
+    throw new CliError(`Stopped. Run the same command again to resume job ${done.id}.`);
+  }
+  ctx.log(
+    kind === "expiry"
+      ? `Done: ${done.processed.toLocaleString("en-US")} passwords expired (accounts already expired keep their date).`
+      : `Done: sessions ended for ${done.processed.toLocaleString("en-US")} accounts.`,
+  );
+}
+
+const expire: Command = {
+  summary: "expire passwords in committed batches (resumable: run it again after a stop)",
+  usage: "expire --all | --customers | --emails a@x,b@y",
+  run: async (ctx) => {
+    const { values } = parseArgs({
+      args: ctx.args,
+      options: { all: { type: "boolean" }, customers: { type: "boolean" }, emails: { type: "string" } },
+      strict: true,
+    });
+    await runJobCommand(ctx, "expiry", jobScope(values, true));
+  },
+};
+
+const endSessionsCommand: Command = {
+  summary: "end every session of the accounts (their session version moves on)",
+  usage: "end-sessions --all | --emails a@x,b@y",
+  run: async (ctx) => {
+    const { values } = parseArgs({ args: ctx.args, options: { all: { type: "boolean" }, emails: { type: "string" } }, strict: true });
+    await runJobCommand(ctx, "end_sessions", jobScope(values, false));
+  },
+};
+
+const importCommand: Command = {
+  summary: "stream an email,name CSV; new accounts start expired; reports created / skipped / invalid rows",
+  usage: "import-customers FILE.csv",
+  run: async (ctx) => {
+    const file = ctx.args[0];
+    if (!file || ctx.args.length !== 1) throw new CliError("Give one CSV file: import-customers FILE.csv");
+    const fs = await import("node:fs");
+    if (!fs.existsSync(file)) throw new CliError(`There is no file ${file}.`);
+    const size = fs.statSync(file).size;
+    const db = await ctx.db();
+    const started = Date.now();
+    const report = await importCustomers(db, file, {
+      onProgress: (r) => ctx.log(`… ${r.lines.toLocaleString("en-US")} lines read, ${r.created.toLocaleString("en-US")} created`),
+    });
+    const seconds = (Date.now() - started) / 1000;
+    ctx.log(
+      `Created ${report.created}, skipped ${report.skipped} (already there), invalid ${report.invalid} ` +
+        `of ${report.lines} lines (${(size / 1e6).toFixed(1)} MB) in ${seconds.toFixed(1)} s.`,
+    );
+    for (const l of report.invalidLines) ctx.log(`  line ${l.line}: ${l.reason}`);
+    if (report.invalid > report.invalidLines.length) ctx.log(`  … and ${report.invalid - report.invalidLines.length} more invalid lines.`);
+  },
+};
+
 export const incidentCommands: Record<string, Command> = {
+  "import-customers": importCommand,
+  expire,
+  "end-sessions": endSessionsCommand,
   campaign,
 };
+
+// Kept for scripts that call the lib directly.
+export { endSessions, expirePasswords };
