@@ -205,3 +205,8 @@ export function jobFraction(job: Pick<JobRow, "cursor" | "lastId" | "status">): 
   if (job.status === "finished" || job.lastId === 0) return 1;
   return Math.min(1, job.cursor / job.lastId);
 }
+
+/** A running job nobody has advanced for 30 s (its server restarted): it can be resumed. */
+export function isStalled(job: Pick<JobRow, "status" | "updatedAt">, now = Date.now()): boolean {
+  return job.status === "running" && now - job.updatedAt.getTime() > 30_000;
+}
