@@ -30,6 +30,8 @@ export type FakeResendOptions = {
   failures?: FailurePlan;
   /** delay between accepting a batch (emails recorded) and answering: a client killed meanwhile never hears back */
   answerDelayMs?: number;
+  /** false: keep only ids and addresses (benchmarks send millions) */
+  keepBodies?: boolean;
 };
 
 export type FakeResend = {
@@ -131,7 +133,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     const ids = list.map((e) => {
       const id = randomUUID();
       const to = Array.isArray(e.to) ? String(e.to[0]) : String(e.to);
-      sent.push({ id, to, from: String(e.from), subject: String(e.subject), text: e.text as string, html: e.html as string, at });
+      if (options.keepBodies === false) sent.push({ id, to, from: "", subject: "", at });
+      else sent.push({ id, to, from: String(e.from), subject: String(e.subject), text: e.text as string, html: e.html as string, at });
       return { id };
     });
     const body = path === "/emails/batch" ? { data: ids } : ids[0];

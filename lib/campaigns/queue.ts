@@ -78,6 +78,17 @@ function toRecipients(rows: Row[]): ClaimedRecipient[] {
     .sort((a, b) => a.id - b.id);
 }
 
+// Names by primary key (a join in the claiming UPDATE can turn into a scan of users).
+async function withNames(tx: Tx, recipients: ClaimedRecipient[]): Promise<ClaimedRecipient[]> {
+  if (recipients.length === 0) return recipients;
+  const names = new Map(
+    rowsOf<{ id: number | string; name: string | null }>(
+      await tx.execute(sql`select id, name from users where id in (${sql.join(recipients.map((r) => sql`${r.userId}`), sql`, `)})`),
+    ).map((u) => [Number(u.id), u.name]),
+  );
+  return recipients.map((r) => ({ ...r, name: names.get(r.userId) ?? null }));
+}
+
 /** An abandoned batch (its worker died or gave up): same key, same content. */
 async function claimAbandoned(tx: Tx, campaignId: number, worker: string, leaseSeconds: number): Promise<ClaimedBatch | null> {
   const candidates = rowsOf<{ batch_key: string }>(
@@ -94,12 +105,11 @@ async function claimAbandoned(tx: Tx, campaignId: number, worker: string, leaseS
         update campaign_recipients r set claimed_by = ${worker},
           claimed_until = clock_timestamp() + make_interval(secs => ${leaseSeconds}),
           attempts = r.attempts + 1, updated_at = now()
-        from users u
-        where u.id = r.user_id and r.campaign_id = ${campaignId} and r.batch_key = ${key}
+        where r.campaign_id = ${campaignId} and r.batch_key = ${key}
           and r.status = 'sending' and r.claimed_until < clock_timestamp()
-        returning r.id, r.user_id, r.email, u.name, r.sealed_link, r.batch_key`),
+        returning r.id, r.user_id, r.email, null as name, r.sealed_link, r.batch_key`),
     );
-    if (rows.length > 0) return { campaignId, batchKey: key, recipients: toRecipients(rows), retry: true };
+    if (rows.length > 0) return { campaignId, batchKey: key, recipients: await withNames(tx, toRecipients(rows)), retry: true };
   }
   return null;
 }
@@ -118,9 +128,8 @@ async function claimFresh(tx: Tx, campaignId: number, worker: string, size: numb
         claimed_until = clock_timestamp() + make_interval(secs => ${leaseSeconds}),
         attempts = r.attempts + 1, updated_at = now(),
         batch_key = 'rd-campaign-' || ${campaignId}::text || '-batch-' || (select min(id) from picked)::text
-      from users u
-      where r.id in (select id from picked) and u.id = r.user_id
-      returning r.id, r.user_id, r.email, u.name, r.sealed_link, r.batch_key`),
+      where r.id in (select id from picked)
+      returning r.id, r.user_id, r.email, null as name, r.sealed_link, r.batch_key`),
   );
   if (rows.length === 0) return null;
   // Addresses that bounced or complained since enqueueing are not sent to.
@@ -135,7 +144,7 @@ async function claimFresh(tx: Tx, campaignId: number, worker: string, size: numb
       where campaign_id = ${campaignId} and email in (${sql.join([...suppressed].map((e) => sql`${e}`), sql`, `)})
         and status = 'sending'`);
   }
-  const recipients = toRecipients(rows).filter((r) => !suppressed.has(r.email));
+  const recipients = await withNames(tx, toRecipients(rows).filter((r) => !suppressed.has(r.email)));
   if (recipients.length === 0) return null;
   const links = await issueResetLinksInBatch(tx, recipients.map((r) => r.userId), "campaign");
   for (const r of recipients) {
