@@ -1,9 +1,36 @@
-// The first gate of every request: a fresh CSP nonce and the client address.
-// Authorisation is checked again where data is read (lib/auth).
-import { NextResponse, type NextRequest } from "next/server";
+// The first gate of every request (pages and data are checked again in lib/):
+// a fresh CSP nonce; the session re-checked against the database by next-auth's
+// jwt callback (a dead session's cookie is cleared); a blocked session sent to
+// /account/password-expired or refused; signed-out visitors of protected pages
+// sent to sign in with a same-site return address.
+import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
+import { auth } from "@/lib/auth/config";
 import { contentSecurityPolicy, newNonce } from "@/lib/http/csp";
+import { staticPageResponse } from "@/lib/http/static-page-csp";
+import { env } from "@/lib/env";
+import { isOpenWhileBlocked, needsSignIn } from "@/lib/http/routes";
 
-export function proxy(request: NextRequest) {
+const gate = auth((request) => {
+  const path = request.nextUrl.pathname;
+  const user = request.auth?.user as { blocked?: boolean } | undefined;
+  const isAction = request.headers.has("next-action");
+  const isApi = path.startsWith("/api/");
+
+  if (user?.blocked && !isOpenWhileBlocked(path)) {
+    if (isAction || isApi || request.method !== "GET") {
+      return NextResponse.json(
+        { error: "Your password has expired. Set a new one from the link we email you." },
+        { status: 403 },
+      );
+    }
+    return NextResponse.redirect(new URL("/account/password-expired", request.nextUrl));
+  }
+  if (!user && needsSignIn(path) && request.method === "GET") {
+    const login = new URL("/login", request.nextUrl);
+    login.searchParams.set("next", path + request.nextUrl.search);
+    return NextResponse.redirect(login);
+  }
+
   const nonce = newNonce();
   const csp = contentSecurityPolicy(nonce);
   const requestHeaders = new Headers(request.headers);
@@ -11,7 +38,21 @@ export function proxy(request: NextRequest) {
   requestHeaders.set("content-security-policy", csp);
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
+  if (path.startsWith("/reset-password")) {
+    response.headers.set("Referrer-Policy", "no-referrer");
+    response.headers.set("Cache-Control", "no-store");
+  }
   return response;
+});
+
+// With a lazy next-auth config, auth(handler) resolves to the handler.
+export async function proxy(request: NextRequest, event: NextFetchEvent) {
+  // Cached pages shared by every reader (/notice): no nonce, no session, no
+  // database (docs/decisions/0003-notice-caching.md).
+  const staticPage = staticPageResponse(request.nextUrl.pathname, env().BRAND_COLOR);
+  if (staticPage) return staticPage;
+  const handler = (await gate) as unknown as (r: NextRequest, e: NextFetchEvent) => Promise<Response>;
+  return handler(request, event);
 }
 
 export const config = {

@@ -17,6 +17,14 @@ await app.prepare();
 const server = createServer((req, res) => {
   // Whatever the client sent in this header is replaced by what we saw.
   req.headers["x-reset-desk-ip"] = req.socket.remoteAddress ?? "unknown";
+  // Pages with Referrer-Policy: no-referrer (the reset pages) make browsers
+  // send "Origin: null" on form posts, which Next.js refuses for server
+  // actions. Sec-Fetch-Site is set only by the browser: "same-origin" proves
+  // the post came from one of our own pages, so we restore the origin.
+  if (req.headers.origin === "null" && req.headers["sec-fetch-site"] === "same-origin" && req.headers.host) {
+    const proto = req.headers["x-forwarded-proto"] === "https" || req.socket.encrypted ? "https" : "http";
+    req.headers.origin = `${proto}://${req.headers.host}`;
+  }
   const declared = Number(req.headers["content-length"] ?? 0);
   if (declared > maxBodyBytes) {
     res.writeHead(413, { "content-type": "text/plain; charset=utf-8", connection: "close" });

@@ -65,6 +65,15 @@ const schema = z
     };
   })
   .superRefine((e, ctx) => {
+    const appUrl = new URL(e.APP_URL);
+    const local = ["localhost", "127.0.0.1", "[::1]"].includes(appUrl.hostname);
+    if (e.production && appUrl.protocol !== "https:" && !local) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["APP_URL"],
+        message: "must use https in production (session cookies are Secure)",
+      });
+    }
     if (e.EMAIL_TRANSPORT === "resend" && !e.RESEND_API_KEY) {
       ctx.addIssue({
         code: "custom",

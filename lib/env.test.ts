@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "./env";
+
+const base = { AUTH_SECRET: "x".repeat(40) };
+
+describe("settings (SPEC 2)", () => {
+  it("has working defaults", () => {
+    const e = parseEnv(base);
+    expect(e).toMatchObject({ EMAIL_TRANSPORT: "outbox", PASSWORD_MIN_LENGTH: 15, APP_URL: "http://localhost:3000" });
+  });
+
+  it.each([
+    [{ AUTH_SECRET: "short" }, /AUTH_SECRET/],
+    [{ ...base, PASSWORD_MIN_LENGTH: "6" }, /PASSWORD_MIN_LENGTH/],
+    [{ ...base, APP_URL: "not a url" }, /APP_URL/],
+    [{ ...base, NODE_ENV: "production", APP_URL: "http://shop.example.com" }, /APP_URL: must use https/],
+    [{ ...base, EMAIL_TRANSPORT: "resend" }, /RESEND_API_KEY/],
+    [{ ...base, EMAIL_TRANSPORT: "pigeon" }, /EMAIL_TRANSPORT/],
+    [{ ...base, BRAND_COLOR: "blue" }, /BRAND_COLOR/],
+    [{ ...base, DATABASE_URL: "mysql://x" }, /DATABASE_URL/],
+    [{ ...base, RATE_LIMIT_SIGNIN_PER_IP: "-1" }, /RATE_LIMIT_SIGNIN_PER_IP/],
+  ])("refuses %j with a message naming the variable", (source, message) => {
+    expect(() => parseEnv(source as Record<string, string>)).toThrow(message);
+  });
+
+  it("defaults to Resend in production", () => {
+    expect(parseEnv({ ...base, NODE_ENV: "production", RESEND_API_KEY: "re_test" }).EMAIL_TRANSPORT).toBe("resend");
+  });
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { connect } from "@/db/client";
+import { rateLimitBuckets } from "@/db/schema";
+import { withTestDb } from "@/test/db";
+import { assertRateLimit, RateLimitedError } from "./index";
+
+const testDb = withTestDb();
+
+describe("rate limits in PostgreSQL (SPEC 5.3)", () => {
+  it("refuses past the limit with a Retry-After until the window ends, then allows again", async () => {
+    const { db } = testDb();
+    const who = `someone-${Math.random()}@example.com`;
+    const t0 = new Date("2026-11-28T10:00:05Z");
+    for (let i = 0; i < 5; i++) await assertRateLimit(db, "reset-link:address", who, t0);
+    const refused = await assertRateLimit(db, "reset-link:address", who, t0).catch((e) => e);
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect(refused.retryAfterSeconds).toBe(900 - 5);
+    // Never a permanent lock-out: the next window starts from zero.
+    const later = new Date(t0.getTime() + 900_000);
+    await expect(assertRateLimit(db, "reset-link:address", who, later)).resolves.toMatchObject({ count: 1 });
+  });
+
+  it("stores no address or IP, only hashes", async () => {
+    const { db } = testDb();
+    await assertRateLimit(db, "contact:ip", "203.0.113.77");
+    const rows = await db.select().from(rateLimitBuckets);
+    expect(JSON.stringify(rows)).not.toContain("203.0.113.77");
+  });
+
+  it("counts across two app instances sharing one database", async (ctx) => {
+    const { url } = testDb();
+    if (!url) {
+      ctx.skip(); // PGlite is one process; the PostgreSQL run (CI) covers this
+      return;
+    }
+    const a = await connect({ databaseUrl: url, migrate: false, poolMax: 2 });
+    const b = await connect({ databaseUrl: url, migrate: false, poolMax: 2 });
+    try {
+      const at = new Date("2026-11-28T11:00:00Z");
+      const ip = `198.51.100.${Math.floor(Math.random() * 200)}`;
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) => assertRateLimit(i % 2 ? a.db : b.db, "token:ip", ip, at)),
+      );
+      expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(30);
+      expect(results.filter((r) => r.status === "rejected")).toHaveLength(10);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
