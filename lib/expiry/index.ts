@@ -114,7 +114,9 @@ export async function openJob(db: Db, kind: JobKind, scope: UserScope, actor: Ac
   return { job: job as JobRow, resumed: false };
 }
 
-function batchUpdate(kind: JobKind, scope: UserScope, at: Date, lo: number, hi: number): SQL {
+function batchUpdate(kind: JobKind, scope: UserScope, when: Date, lo: number, hi: number): SQL {
+  // Raw parameters go as text: the postgres driver does not serialise a Date here.
+  const at = sql`${when.toISOString()}::timestamptz`;
   const range = sql`u.id > ${lo} and u.id <= ${hi} and ${scopeCondition(scope)}`;
   if (kind === "expiry") {
     // Already expired accounts keep their date (their newer links stay valid);

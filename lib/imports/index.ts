@@ -52,7 +52,7 @@ export async function importCustomers(
     const inserted = rowsOf<{ id: number }>(
       await db.execute(sql`
         insert into users (email, name, role, password_expired_at)
-        select v.email, v.name, 'customer', ${expiredAt} from (values ${sql.join(values, sql`, `)}) as v(email, name)
+        select v.email, v.name, 'customer', ${expiredAt.toISOString()}::timestamptz from (values ${sql.join(values, sql`, `)}) as v(email, name)
         on conflict (email) do nothing
         returning id`),
     );
