@@ -49,3 +49,12 @@ export function startThrowawayCluster(port: number, settings: string[] = []): Cl
   };
   return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, stop };
 }
+
+/** Why a real PostgreSQL cannot be had here, or null when it can. */
+export function postgresUnavailable(): string | null {
+  if (process.env.DATABASE_URL) return null;
+  if (!pgBin()) return "no DATABASE_URL and no PostgreSQL server binaries (apt-get install postgresql-15)";
+  if (process.getuid?.() !== 0) return "no DATABASE_URL, and starting a throwaway cluster needs root (runuser postgres)";
+  if (spawnSync("id", ["postgres"]).status !== 0) return "no DATABASE_URL and no postgres system user";
+  return null;
+}
