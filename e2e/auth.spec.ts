@@ -203,7 +203,7 @@ test("a session opened before the expiry is blocked everywhere, can only email a
     await expect(old, path).toHaveURL(/\/account\/password-expired$/);
   }
   await expect(old.getByRole("heading", { level: 1, name: "Your password has expired" })).toBeVisible();
-  await expect(old.getByRole("link", { name: "our notice" })).toHaveAttribute("href", "/notice");
+  await expect(old.getByRole("link", { name: "our notice", exact: true })).toHaveAttribute("href", "/notice");
   await expect(old.getByText(/ac\*+@customers\.example\.com/)).toBeVisible();
   await expectNoAxeViolations(old);
   // Pages SPEC 4.3 leaves open stay open.
