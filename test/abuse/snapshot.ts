@@ -10,7 +10,7 @@ import * as schema from "@/db/schema";
 const EXPECTED_TO_GROW = new Set(["audit_events", "rate_limit_buckets"]);
 
 export function allTableNames(): string[] {
-  return Object.values(schema)
+  return (Object.values(schema) as unknown[])
     .filter((value): value is PgTable => is(value, PgTable))
     .map((table) => getTableName(table));
 }
