@@ -7,6 +7,49 @@ import next from "next";
 const port = Number(process.env.PORT || 3000);
 const hostname = process.env.HOST || "0.0.0.0";
 const maxBodyBytes = Number(process.env.MAX_BODY_BYTES || 1024 * 1024);
+// Server actions accept less (next.config.ts serverActions.bodySizeLimit);
+// Next.js answers a larger one with a 500, so it is refused here first.
+const maxActionBodyBytes = 256 * 1024;
+// Our own refusals carry the same protective headers as every page (SPEC 5.5).
+const refusalHeaders = {
+  "content-type": "text/plain; charset=utf-8",
+  "x-content-type-options": "nosniff",
+  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "cache-control": "no-store",
+};
+
+function refuse(res, status, message, extra = {}) {
+  res.writeHead(status, { ...refusalHeaders, ...extra });
+  res.end(message);
+}
+
+/**
+ * Reads and drops a refused body, so that the client, still sending, gets our
+ * answer rather than a reset connection; gives up past 64 MB or 15 seconds.
+ */
+function discardBody(req) {
+  let seen = 0;
+  const timer = setTimeout(() => req.destroy(), 15_000);
+  timer.unref();
+  req.on("data", (chunk) => {
+    seen += chunk.length;
+    if (seen > 64 * 1024 * 1024) req.destroy();
+  });
+  req.on("end", () => clearTimeout(timer));
+  req.on("error", () => clearTimeout(timer));
+  req.resume();
+}
+
+/** A path whose %-escapes do not decode (Next.js answers those with a 500). */
+function hasMalformedEscapes(url = "/") {
+  const path = url.split("?")[0];
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
 const dev = process.env.NODE_ENV === "development";
 
 const app = next({ dev, hostname: "localhost", port });
@@ -26,16 +69,19 @@ const server = createServer((req, res) => {
     req.headers.origin = `${proto}://${req.headers.host}`;
   }
   const declared = Number(req.headers["content-length"] ?? 0);
-  if (declared > maxBodyBytes) {
-    res.writeHead(413, { "content-type": "text/plain; charset=utf-8", connection: "close" });
-    res.end("The request is too large.");
-    req.destroy();
+  const limit = req.headers["next-action"] ? maxActionBodyBytes : maxBodyBytes;
+  if (declared > limit) {
+    refuse(res, 413, "The request is too large.");
+    discardBody(req);
     return;
   }
   const hasBody = req.method !== "GET" && req.method !== "HEAD";
   if (hasBody && req.headers["transfer-encoding"] && !req.headers["content-length"]) {
-    res.writeHead(411, { "content-type": "text/plain; charset=utf-8", connection: "close" });
-    res.end("Send the request with a Content-Length.");
+    refuse(res, 411, "Send the request with a Content-Length.", { connection: "close" });
+    return;
+  }
+  if (hasMalformedEscapes(req.url)) {
+    refuse(res, 400, "The address is malformed.");
     return;
   }
   handle(req, res);
