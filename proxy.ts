@@ -6,6 +6,8 @@
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { auth } from "@/lib/auth/config";
 import { contentSecurityPolicy, newNonce } from "@/lib/http/csp";
+import { staticPageResponse } from "@/lib/http/static-page-csp";
+import { env } from "@/lib/env";
 import { isOpenWhileBlocked, needsSignIn } from "@/lib/http/routes";
 
 const gate = auth((request) => {
@@ -45,6 +47,10 @@ const gate = auth((request) => {
 
 // With a lazy next-auth config, auth(handler) resolves to the handler.
 export async function proxy(request: NextRequest, event: NextFetchEvent) {
+  // Cached pages shared by every reader (/notice): no nonce, no session, no
+  // database (docs/decisions/0003-notice-caching.md).
+  const staticPage = staticPageResponse(request.nextUrl.pathname, env().BRAND_COLOR);
+  if (staticPage) return staticPage;
   const handler = (await gate) as unknown as (r: NextRequest, e: NextFetchEvent) => Promise<Response>;
   return handler(request, event);
 }

@@ -26,20 +26,13 @@ export async function seedDemo(db: Db, log: (line: string) => void = () => {}): 
   const brand = env().BRAND_NAME;
   const [incident] = await db.select({ id: incidents.id }).from(incidents).limit(1);
   if (!incident) {
-    const notice = demoNotice(brand, env().SUPPORT_EMAIL);
-    const day = 24 * 3600 * 1000;
     const now = Date.now();
+    const notice = demoNotice(brand, env().SUPPORT_EMAIL, now);
+    const day = 24 * 3600 * 1000;
     await db.transaction(async (tx) => {
       const [created] = await tx
         .insert(incidents)
-        .values({
-          title: notice.title,
-          discoveredAt: new Date(now - 4 * day),
-          breachStartedAt: new Date(now - 11 * day),
-          breachEndedAt: new Date(now - 5 * day),
-          noticeDate: new Date(now - day),
-          passwordsResetAt: new Date(now - day),
-        })
+        .values({ title: notice.title, ...notice.dates })
         .returning({ id: incidents.id });
       await tx.insert(noticeRevisions).values({
         incidentId: created.id,
