@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { expect, test, type Page } from "@playwright/test";
 import { hostileString, hugeString } from "../test/abuse/arbitraries";
 import { E2E_PASSWORDS, customerEmail } from "./accounts";
-import { captureAction, expectNoServerError, redirectOf, replayAction, type CapturedAction } from "./abuse-helpers";
+import { captureAction, expectNoServerError, redirectOf, replayAction } from "./abuse-helpers";
 import { readMailbox } from "./helpers";
 
 const RUNS = Number(process.env.FUZZ_RUNS_E2E || 25);
