@@ -1,0 +1,23 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { ContactForm } from "./contact-form";
+
+export const metadata: Metadata = { title: "Contact support" };
+
+// Public: no account needed, and blocked sessions may use it too (SPEC 4.3).
+export default function ContactPage() {
+  return (
+    <div className="narrow stack">
+      <h1>Contact support</h1>
+      <p>
+        Our phone lines cannot take the number of calls, so our team answers every message here by email. You do not
+        need to sign in.
+      </p>
+      <p className="muted">
+        To set a new password yourself, you do not need to wait for us:{" "}
+        <Link href="/forgot-password">email me a reset link</Link>.
+      </p>
+      <ContactForm />
+    </div>
+  );
+}

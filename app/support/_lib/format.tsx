@@ -1,0 +1,76 @@
+// Small display helpers shared by the desk's pages.
+export function When({ at }: { at: Date | null }) {
+  if (!at) return <span className="muted">never</span>;
+  const text = at.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+  return <time dateTime={at.toISOString()}>{text}</time>;
+}
+
+const statusLabels: Record<string, string> = { open: "Open", waiting: "Waiting on customer", resolved: "Resolved" };
+export const statusLabel = (status: string) => statusLabels[status] ?? status;
+
+const actionLabels: Record<string, string> = {
+  "sign_in.success": "Signed in",
+  "sign_in.failure": "Sign-in failed",
+  "sign_in.rehashed": "Password hash upgraded at sign-in",
+  sign_out: "Signed out",
+  "password.expired": "Password expired",
+  "password.changed": "Password changed",
+  "reset_link.requested": "Reset link requested",
+  "reset_link.sent": "Reset link sent",
+  "reset_link.used": "Reset link used",
+  "reset_link.expired": "Expired reset link opened",
+  "reset_link.invalid": "Invalid reset link opened",
+  "session.ended": "Sessions ended",
+  "session.blocked": "Session blocked",
+  "user.created": "Account created",
+  "user.updated": "Account updated",
+  "user.disabled": "Account disabled",
+  "agent.invited": "Invited as an agent",
+  "support.request_created": "Support request received",
+  "support.claimed": "Support request claimed",
+  "support.released": "Support request released",
+  "support.replied": "Support reply sent",
+  "support.noted": "Internal note added",
+  "support.resolved": "Support request resolved",
+  "support.customer_viewed": "Account viewed by support",
+  "rate_limit.exceeded": "Rate limit reached",
+};
+export const actionLabel = (action: string) => actionLabels[action] ?? action;
+
+const purposeLabels: Record<string, string> = {
+  self_service: "requested by the customer",
+  agent: "sent by support",
+  campaign: "breach notice campaign",
+  invite: "agent invitation",
+};
+export const purposeLabel = (purpose: string) => purposeLabels[purpose] ?? purpose;
+
+/** Messages shown after a redirect, chosen by code (never text from the URL). */
+const flashes: Record<string, { ok: boolean; text: string }> = {
+  claimed: { ok: true, text: "You claimed the request." },
+  released: { ok: true, text: "The request is back in the queue." },
+  resolved: { ok: true, text: "The request is resolved." },
+  taken: { ok: false, text: "Another agent has already claimed that request." },
+  "not-holder": { ok: false, text: "Only the agent holding a request can release it." },
+  missing: { ok: false, text: "That request does not exist." },
+};
+
+export function Flash({ code }: { code: unknown }) {
+  const flash = typeof code === "string" ? flashes[code] : undefined;
+  if (!flash) return null;
+  return (
+    <p role="status" className={`status ${flash.ok ? "status-ok" : "status-bad"}`}>
+      {flash.text}
+    </p>
+  );
+}
+
+export function DeskNav({ current }: { current: "queue" | "other" }) {
+  return (
+    <nav aria-label="Support desk">
+      <a href="/support" aria-current={current === "queue" ? "page" : undefined}>
+        ← Support desk
+      </a>
+    </nav>
+  );
+}

@@ -1,0 +1,110 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { getDb } from "@/db/client";
+import { requireRole } from "@/lib/auth/guards";
+import { getRequestForAgent, parseId } from "@/lib/support";
+import { DeskNav, Flash, When, statusLabel } from "../../_lib/format";
+import { claimAction, releaseAction, resolveAction } from "../../actions";
+import { NoteForm, ReplyForm } from "./thread-forms";
+
+export const metadata: Metadata = { title: "Support request", robots: { index: false } };
+
+const kindLabels = { customer: "Customer", reply: "Reply", note: "Internal note" } as const;
+
+export default async function RequestPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<{ flash?: string }>;
+}) {
+  const { id } = await params;
+  const agent = await requireRole("agent", `/support/requests/${encodeURIComponent(id)}`);
+  const requestId = parseId(id);
+  if (!requestId) notFound();
+  const found = await getRequestForAgent(await getDb(), agent.id, requestId);
+  if (!found) notFound();
+  const { request, messages } = found;
+  const { flash } = await searchParams;
+  const mine = request.assignedTo === agent.id;
+
+  return (
+    <div className="stack">
+      <DeskNav current="other" />
+      <h1>Request {request.reference}</h1>
+      <Flash code={flash} />
+      <dl className="facts">
+        <dt>From</dt>
+        <dd>
+          {request.name} ({request.email})
+          {request.userId ? (
+            <>
+              {" "}
+              · <Link href={`/support/customers/${request.userId}`}>Open the customer&apos;s account</Link>
+            </>
+          ) : (
+            <span className="muted"> · no account uses this address</span>
+          )}
+        </dd>
+        <dt>Received</dt>
+        <dd>
+          <When at={request.createdAt} />
+        </dd>
+        <dt>Status</dt>
+        <dd>
+          <span className="tag">{statusLabel(request.status)}</span>
+        </dd>
+        <dt>Agent</dt>
+        <dd>{mine ? "You" : (request.assigneeEmail ?? "Unassigned")}</dd>
+      </dl>
+
+      <div className="actions-row">
+        {request.status !== "resolved" && request.assignedTo === null ? (
+          <form action={claimAction}>
+            <input type="hidden" name="requestId" value={request.id} />
+            <input type="hidden" name="from" value="request" />
+            <button type="submit">Claim</button>
+          </form>
+        ) : null}
+        {request.assignedTo !== null && (mine || agent.role === "admin") ? (
+          <form action={releaseAction}>
+            <input type="hidden" name="requestId" value={request.id} />
+            <input type="hidden" name="from" value="request" />
+            <button type="submit" className="secondary">
+              Release
+            </button>
+          </form>
+        ) : null}
+        {request.status !== "resolved" ? (
+          <form action={resolveAction}>
+            <input type="hidden" name="requestId" value={request.id} />
+            <button type="submit" className="secondary">
+              Mark resolved
+            </button>
+          </form>
+        ) : null}
+      </div>
+
+      <h2>Conversation</h2>
+      <ol className="thread">
+        {messages.map((m) => (
+          <li key={m.id} className={`panel thread-${m.kind}`}>
+            <p className="muted">
+              <strong>{kindLabels[m.kind]}</strong>
+              {m.kind === "customer" ? ` from ${request.name}` : m.authorEmail ? ` by ${m.authorEmail}` : ""} ·{" "}
+              <When at={m.createdAt} />
+              {m.kind === "note" ? " · never shown to the customer" : ""}
+            </p>
+            <p className="message-body">{m.body}</p>
+          </li>
+        ))}
+      </ol>
+
+      <h2>Answer</h2>
+      <ReplyForm requestId={request.id} to={request.email} />
+      <h2>Notes for the team</h2>
+      <NoteForm requestId={request.id} />
+    </div>
+  );
+}

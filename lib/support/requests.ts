@@ -1,0 +1,338 @@
+// Support requests: the public contact form (no account needed, no
+// enumeration) and the agents' thread actions. Every agent action is
+// authorised against the database and recorded in the audit trail.
+import { randomBytes } from "node:crypto";
+import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { createElement } from "react";
+import type { Db } from "@/db/client";
+import { supportMessages, supportRequests, users } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { sendEmail } from "@/lib/email";
+import { emailBrand } from "@/lib/email/brand";
+import { assertRateLimit } from "@/lib/rate-limit";
+import SupportConfirmationEmail, { supportConfirmationSubject } from "@/emails/support-confirmation";
+import SupportReplyEmail, { supportReplySubject } from "@/emails/support-reply";
+import { authorizeStaff } from "./authorize";
+import { contactSchema, fieldErrorsOf, noteSchema, replySchema, type FieldErrors } from "./text";
+
+// Crockford's base32 without I, L, O, U: easy to read out and type.
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+export function newReference(): string {
+  const bytes = randomBytes(8);
+  let out = "RD-";
+  for (const b of bytes) out += ALPHABET[b & 31];
+  return out;
+}
+
+export type ContactResult = { ok: true; reference: string } | { ok: false; fieldErrors: FieldErrors };
+
+/**
+ * A request from the contact form. The answer (a reference) and the work done
+ * are the same whether or not the address has an account. Throws
+ * RateLimitedError over the per-IP or per-address limit.
+ */
+export async function createContactRequest(
+  db: Db,
+  input: unknown,
+  context: { ip: string },
+): Promise<ContactResult> {
+  await assertRateLimit(db, "contact:ip", context.ip);
+  const parsed = contactSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
+  const { email, name, message } = parsed.data;
+  await assertRateLimit(db, "contact:address", email);
+
+  const [account] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
+  const reference = await db.transaction(async (tx) => {
+    for (let attempt = 0; ; attempt++) {
+      const candidate = newReference();
+      const [created] = await tx
+        .insert(supportRequests)
+        .values({ reference: candidate, email, name, userId: account?.id ?? null })
+        .onConflictDoNothing()
+        .returning({ id: supportRequests.id });
+      if (!created) {
+        if (attempt < 5) continue;
+        throw new Error("Could not allocate a request reference.");
+      }
+      await tx.insert(supportMessages).values({ requestId: created.id, kind: "customer", body: message });
+      await recordAudit(tx, {
+        action: "support.request_created",
+        subjectId: account?.id ?? null,
+        ip: context.ip,
+        detail: { requestId: created.id, reference: candidate },
+      });
+      return candidate;
+    }
+  });
+
+  try {
+    await sendEmail(db, {
+      to: email,
+      subject: supportConfirmationSubject(reference),
+      template: createElement(SupportConfirmationEmail, { reference, brand: emailBrand() }),
+      kind: "support_confirmation",
+      userId: account?.id ?? null,
+      idempotencyKey: `support-confirmation-${reference}`,
+    });
+  } catch (error) {
+    // The request is safely stored; the customer still gets the reference.
+    console.error(`support: confirmation email for ${reference} failed: ${(error as Error).message}`);
+  }
+  return { ok: true, reference };
+}
+
+export type ThreadMessage = {
+  id: number;
+  kind: "customer" | "reply" | "note";
+  body: string;
+  createdAt: Date;
+  authorEmail: string | null;
+};
+
+export type RequestDetail = {
+  id: number;
+  reference: string;
+  email: string;
+  name: string;
+  userId: number | null;
+  status: "open" | "waiting" | "resolved";
+  assignedTo: number | null;
+  assigneeEmail: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  resolvedAt: Date | null;
+};
+
+const assignee = alias(users, "assignee");
+
+async function requestRow(db: Db, requestId: number): Promise<RequestDetail | undefined> {
+  const [row] = await db
+    .select({
+      id: supportRequests.id,
+      reference: supportRequests.reference,
+      email: supportRequests.email,
+      name: supportRequests.name,
+      userId: supportRequests.userId,
+      status: supportRequests.status,
+      assignedTo: supportRequests.assignedTo,
+      assigneeEmail: assignee.email,
+      createdAt: supportRequests.createdAt,
+      updatedAt: supportRequests.updatedAt,
+      resolvedAt: supportRequests.resolvedAt,
+    })
+    .from(supportRequests)
+    .leftJoin(assignee, eq(assignee.id, supportRequests.assignedTo))
+    .where(eq(supportRequests.id, requestId));
+  return row;
+}
+
+/** The whole thread for an agent, internal notes included. */
+export async function getRequestForAgent(
+  db: Db,
+  actorId: number,
+  requestId: number,
+): Promise<{ request: RequestDetail; messages: ThreadMessage[] } | null> {
+  await authorizeStaff(db, actorId);
+  const request = await requestRow(db, requestId);
+  if (!request) return null;
+  const author = alias(users, "author");
+  const messages = await db
+    .select({
+      id: supportMessages.id,
+      kind: supportMessages.kind,
+      body: supportMessages.body,
+      createdAt: supportMessages.createdAt,
+      authorEmail: author.email,
+    })
+    .from(supportMessages)
+    .leftJoin(author, eq(author.id, supportMessages.authorId))
+    .where(eq(supportMessages.requestId, requestId))
+    .orderBy(asc(supportMessages.createdAt), asc(supportMessages.id));
+  return { request, messages };
+}
+
+/**
+ * What the customer may see of a request: their messages and the replies,
+ * never an internal note, never who handled it.
+ */
+export async function customerVisibleThread(db: Db, requestId: number) {
+  return db
+    .select({ kind: supportMessages.kind, body: supportMessages.body, createdAt: supportMessages.createdAt })
+    .from(supportMessages)
+    .where(and(eq(supportMessages.requestId, requestId), ne(supportMessages.kind, "note")))
+    .orderBy(asc(supportMessages.createdAt), asc(supportMessages.id));
+}
+
+export type ActionResult = { ok: true; message: string } | { ok: false; error: string; fieldErrors?: FieldErrors };
+
+const notFound: ActionResult = { ok: false, error: "That request does not exist." };
+
+/** Takes an unassigned request. Idempotent for its holder; refused when another agent holds it. */
+export async function claimRequest(db: Db, actorId: number, requestId: number, ip?: string): Promise<ActionResult> {
+  const agent = await authorizeStaff(db, actorId);
+  return db.transaction(async (tx) => {
+    const [claimed] = await tx
+      .update(supportRequests)
+      .set({ assignedTo: agent.id, updatedAt: new Date() })
+      .where(
+        and(
+          eq(supportRequests.id, requestId),
+          isNull(supportRequests.assignedTo),
+          ne(supportRequests.status, "resolved"),
+        ),
+      )
+      .returning({ reference: supportRequests.reference, userId: supportRequests.userId });
+    if (!claimed) {
+      const [row] = await tx
+        .select({ assignedTo: supportRequests.assignedTo, status: supportRequests.status })
+        .from(supportRequests)
+        .where(eq(supportRequests.id, requestId));
+      if (!row) return notFound;
+      if (row.assignedTo === agent.id) return { ok: true, message: "You already hold this request." };
+      if (row.status === "resolved") return { ok: false, error: "This request is resolved." };
+      return { ok: false, error: "Another agent has already claimed this request." };
+    }
+    await recordAudit(tx, {
+      action: "support.claimed",
+      actorId: agent.id,
+      subjectId: claimed.userId,
+      ip,
+      detail: { requestId, reference: claimed.reference },
+    });
+    return { ok: true, message: `You claimed ${claimed.reference}.` };
+  });
+}
+
+/** Gives a request back to the queue: its holder may, and an admin may for anyone. */
+export async function releaseRequest(db: Db, actorId: number, requestId: number, ip?: string): Promise<ActionResult> {
+  const agent = await authorizeStaff(db, actorId);
+  const holder = agent.role === "admin" ? undefined : eq(supportRequests.assignedTo, agent.id);
+  return db.transaction(async (tx) => {
+    const [released] = await tx
+      .update(supportRequests)
+      .set({ assignedTo: null, updatedAt: new Date() })
+      .where(and(eq(supportRequests.id, requestId), sql`${supportRequests.assignedTo} is not null`, holder))
+      .returning({ reference: supportRequests.reference, userId: supportRequests.userId });
+    if (!released) {
+      const exists = await requestRow(tx as unknown as Db, requestId);
+      return exists ? { ok: false, error: "Only the agent holding this request can release it." } : notFound;
+    }
+    await recordAudit(tx, {
+      action: "support.released",
+      actorId: agent.id,
+      subjectId: released.userId,
+      ip,
+      detail: { requestId, reference: released.reference },
+    });
+    return { ok: true, message: `${released.reference} is back in the queue.` };
+  });
+}
+
+/** Emails a reply to the requester and waits on them; an unassigned request becomes the replier's. */
+export async function replyToRequest(
+  db: Db,
+  actorId: number,
+  requestId: number,
+  body: unknown,
+  ip?: string,
+): Promise<ActionResult> {
+  const agent = await authorizeStaff(db, actorId);
+  const parsed = replySchema.safeParse(body);
+  if (!parsed.success) {
+    const error = parsed.error.issues[0].message;
+    return { ok: false, error, fieldErrors: { reply: error } };
+  }
+  const request = await requestRow(db, requestId);
+  if (!request) return notFound;
+  const now = new Date();
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(supportMessages)
+      .values({ requestId, kind: "reply", authorId: agent.id, body: parsed.data, createdAt: now });
+    await tx
+      .update(supportRequests)
+      .set({
+        status: "waiting",
+        resolvedAt: null,
+        updatedAt: now,
+        assignedTo: sql`coalesce(${supportRequests.assignedTo}, ${agent.id})`,
+      })
+      .where(eq(supportRequests.id, requestId));
+    await recordAudit(tx, {
+      action: "support.replied",
+      actorId: agent.id,
+      subjectId: request.userId,
+      ip,
+      detail: { requestId, reference: request.reference },
+    });
+  });
+  await sendEmail(db, {
+    to: request.email,
+    subject: supportReplySubject(request.reference),
+    template: createElement(SupportReplyEmail, {
+      reference: request.reference,
+      body: parsed.data,
+      brand: emailBrand(),
+    }),
+    kind: "support_reply",
+    userId: request.userId,
+  });
+  return { ok: true, message: "Reply sent." };
+}
+
+/** An internal note: stored on the thread for agents only, never emailed. */
+export async function addInternalNote(
+  db: Db,
+  actorId: number,
+  requestId: number,
+  body: unknown,
+  ip?: string,
+): Promise<ActionResult> {
+  const agent = await authorizeStaff(db, actorId);
+  const parsed = noteSchema.safeParse(body);
+  if (!parsed.success) {
+    const error = parsed.error.issues[0].message;
+    return { ok: false, error, fieldErrors: { note: error } };
+  }
+  const request = await requestRow(db, requestId);
+  if (!request) return notFound;
+  await db.transaction(async (tx) => {
+    await tx.insert(supportMessages).values({ requestId, kind: "note", authorId: agent.id, body: parsed.data });
+    await tx.update(supportRequests).set({ updatedAt: new Date() }).where(eq(supportRequests.id, requestId));
+    await recordAudit(tx, {
+      action: "support.noted",
+      actorId: agent.id,
+      subjectId: request.userId,
+      ip,
+      detail: { requestId, reference: request.reference },
+    });
+  });
+  return { ok: true, message: "Note added. Customers never see notes." };
+}
+
+export async function resolveRequest(db: Db, actorId: number, requestId: number, ip?: string): Promise<ActionResult> {
+  const agent = await authorizeStaff(db, actorId);
+  return db.transaction(async (tx) => {
+    const now = new Date();
+    const [resolved] = await tx
+      .update(supportRequests)
+      .set({ status: "resolved", resolvedAt: now, updatedAt: now })
+      .where(and(eq(supportRequests.id, requestId), ne(supportRequests.status, "resolved")))
+      .returning({ reference: supportRequests.reference, userId: supportRequests.userId });
+    if (!resolved) {
+      const exists = await requestRow(tx as unknown as Db, requestId);
+      return exists ? { ok: true, message: "This request is already resolved." } : notFound;
+    }
+    await recordAudit(tx, {
+      action: "support.resolved",
+      actorId: agent.id,
+      subjectId: resolved.userId,
+      ip,
+      detail: { requestId, reference: resolved.reference },
+    });
+    return { ok: true, message: `${resolved.reference} is resolved.` };
+  });
+}
