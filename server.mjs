@@ -6,6 +6,7 @@ import next from "next";
 
 const port = Number(process.env.PORT || 3000);
 const hostname = process.env.HOST || "0.0.0.0";
+const dev = process.env.NODE_ENV === "development";
 const maxBodyBytes = Number(process.env.MAX_BODY_BYTES || 1024 * 1024);
 // Server actions accept less (next.config.ts serverActions.bodySizeLimit);
 // Next.js answers a larger one with a 500, so it is refused here first.
@@ -14,8 +15,9 @@ const maxActionBodyBytes = 256 * 1024;
 const refusalHeaders = {
   "content-type": "text/plain; charset=utf-8",
   "x-content-type-options": "nosniff",
-  "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+  "content-security-policy": "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
   "cache-control": "no-store",
+  ...(dev ? {} : { "strict-transport-security": "max-age=63072000; includeSubDomains" }),
 };
 
 function refuse(res, status, message, extra = {}) {
@@ -50,7 +52,6 @@ function hasMalformedEscapes(url = "/") {
     return true;
   }
 }
-const dev = process.env.NODE_ENV === "development";
 
 const app = next({ dev, hostname: "localhost", port });
 const handle = app.getRequestHandler();

@@ -29,6 +29,7 @@ const ROUTES = [
   "/api/health",
   "/rate-limited?retry=5",
   "/no-such-page",
+  "/notice/no-such-part",
 ];
 
 function checkHeaders(path: string, response: APIResponse) {
@@ -45,6 +46,8 @@ function checkHeaders(path: string, response: APIResponse) {
   expect(scriptSrc, `${where}: script-src`).not.toContain("'unsafe-inline'");
   expect(scriptSrc, `${where}: script-src`).not.toContain("*");
   expect(csp, `${where}: frame-ancestors`).toMatch(/frame-ancestors 'none'/);
+  expect(csp, `${where}: object-src`).toMatch(/object-src 'none'/); // ASVS 3.4.3
+  expect(csp, `${where}: base-uri`).toMatch(/base-uri 'none'/);
   checkBaseline(path, response);
 }
 
@@ -106,6 +109,8 @@ test("refusals by server.mjs carry the protective headers too", async ({ request
   for (const response of [tooBig, malformed]) {
     expect(response.headers()["x-content-type-options"]).toBe("nosniff");
     expect(response.headers()["content-security-policy"]).toMatch(/frame-ancestors 'none'/);
+    expect(response.headers()["content-security-policy"]).toMatch(/object-src 'none'.*base-uri 'none'/);
+    expect(response.headers()["strict-transport-security"]).toMatch(/max-age=\d{7,}; includeSubDomains/);
   }
 });
 
