@@ -1,23 +1,42 @@
 // The production server: Next.js behind a thin Node HTTP layer that knows the
 // client's socket address (Next.js no longer exposes it) and refuses oversize
 // bodies before any parsing. Start with `npm run serve` after `next build`.
+import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import next from "next";
+import os from "node:os";
 
-const port = Number(process.env.PORT || 3000);
-const hostname = process.env.HOST || "0.0.0.0";
-const dev = process.env.NODE_ENV === "development";
-const maxBodyBytes = Number(process.env.MAX_BODY_BYTES || 1024 * 1024);
-// Server actions accept less (next.config.ts serverActions.bodySizeLimit);
-// Next.js answers a larger one with a 500, so it is refused here first.
-const maxActionBodyBytes = 256 * 1024;
+// libuv's threadpool runs every Argon2 hash, and fs, dns and zlib work too.
+// It must hold every admitted hash (HASH_CONCURRENCY, default one per core)
+// plus room for the rest, or hashes queue there unseen and stall file reads.
+// An ES module entry has already used the pool before this line runs, so the
+// size cannot be set from here: start the real server as a child with it.
+const hashConcurrency =
+  Number(process.env.HASH_CONCURRENCY) || Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+const poolNeeded = Math.min(1024, hashConcurrency + 4);
+if (Number(process.env.UV_THREADPOOL_SIZE || 4) < poolNeeded) {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(poolNeeded) },
+  });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else {
+  await startServer();
+}
+
+// Server actions accept less than other requests (next.config.ts
+// serverActions.bodySizeLimit); Next.js answers a larger one with a 500, so it
+// is refused here first.
+const MAX_ACTION_BODY_BYTES = 256 * 1024;
 // Our own refusals carry the same protective headers as every page (SPEC 5.5).
 const refusalHeaders = {
   "content-type": "text/plain; charset=utf-8",
   "x-content-type-options": "nosniff",
   "content-security-policy": "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
   "cache-control": "no-store",
-  ...(dev ? {} : { "strict-transport-security": "max-age=63072000; includeSubDomains" }),
+  ...(process.env.NODE_ENV === "development"
+    ? {}
+    : { "strict-transport-security": "max-age=63072000; includeSubDomains" }),
 };
 
 function refuse(res, status, message, extra = {}) {
@@ -44,55 +63,73 @@ function discardBody(req) {
 
 /** A path whose %-escapes do not decode (Next.js answers those with a 500). */
 function hasMalformedEscapes(url = "/") {
-  const path = url.split("?")[0];
   try {
-    decodeURIComponent(path);
+    decodeURIComponent(url.split("?")[0]);
     return false;
   } catch {
     return true;
   }
 }
 
-const app = next({ dev, hostname: "localhost", port });
-const handle = app.getRequestHandler();
+async function startServer() {
+  const { default: next } = await import("next");
+  const { createInFlightLimit, watchEventLoopLag } = await import("./lib/http/in-flight.mjs");
 
-await app.prepare();
+  const port = Number(process.env.PORT || 3000);
+  const hostname = process.env.HOST || "0.0.0.0";
+  const maxBodyBytes = Number(process.env.MAX_BODY_BYTES || 1024 * 1024);
+  const dev = process.env.NODE_ENV === "development";
+  // Requests inside Next.js at once, fewer while the event loop runs late; the
+  // rest get a fast 503 (lib/http/in-flight.mjs).
+  const limit = createInFlightLimit({
+    max: Number(process.env.MAX_IN_FLIGHT) || 128,
+    maxLagMs: Number(process.env.MAX_EVENT_LOOP_LAG_MS) || 150,
+    lagMs: watchEventLoopLag().lagMs,
+    retryAfterSeconds: 2,
+  });
 
-const server = createServer((req, res) => {
-  // Whatever the client sent in this header is replaced by what we saw.
-  req.headers["x-reset-desk-ip"] = req.socket.remoteAddress ?? "unknown";
-  // Pages with Referrer-Policy: no-referrer (the reset pages) make browsers
-  // send "Origin: null" on form posts, which Next.js refuses for server
-  // actions. Sec-Fetch-Site is set only by the browser: "same-origin" proves
-  // the post came from one of our own pages, so we restore the origin.
-  if (req.headers.origin === "null" && req.headers["sec-fetch-site"] === "same-origin" && req.headers.host) {
-    const proto = req.headers["x-forwarded-proto"] === "https" || req.socket.encrypted ? "https" : "http";
-    req.headers.origin = `${proto}://${req.headers.host}`;
-  }
-  const declared = Number(req.headers["content-length"] ?? 0);
-  const limit = req.headers["next-action"] ? maxActionBodyBytes : maxBodyBytes;
-  if (declared > limit) {
-    refuse(res, 413, "The request is too large.");
-    discardBody(req);
-    return;
-  }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
-  if (hasBody && req.headers["transfer-encoding"] && !req.headers["content-length"]) {
-    refuse(res, 411, "Send the request with a Content-Length.", { connection: "close" });
-    return;
-  }
-  if (hasMalformedEscapes(req.url)) {
-    refuse(res, 400, "The address is malformed.");
-    return;
-  }
-  handle(req, res);
-});
-server.keepAliveTimeout = 65_000;
-server.listen(port, hostname, () => {
-  console.log(`Reset Desk listening on http://localhost:${port}`);
-});
+  const app = next({ dev, hostname: "localhost", port });
+  const handle = app.getRequestHandler();
 
-for (const signal of ["SIGINT", "SIGTERM"]) {
-  // Exiting runs the data folder's lock release (db/lock.ts).
-  process.on(signal, () => process.exit(0));
+  await app.prepare();
+
+  const server = createServer((req, res) => {
+    // Whatever the client sent in this header is replaced by what we saw.
+    req.headers["x-reset-desk-ip"] = req.socket.remoteAddress ?? "unknown";
+    // Pages with Referrer-Policy: no-referrer (the reset pages) make browsers
+    // send "Origin: null" on form posts, which Next.js refuses for server
+    // actions. Sec-Fetch-Site is set only by the browser: "same-origin" proves
+    // the post came from one of our own pages, so we restore the origin.
+    if (req.headers.origin === "null" && req.headers["sec-fetch-site"] === "same-origin" && req.headers.host) {
+      const proto = req.headers["x-forwarded-proto"] === "https" || req.socket.encrypted ? "https" : "http";
+      req.headers.origin = `${proto}://${req.headers.host}`;
+    }
+    const declared = Number(req.headers["content-length"] ?? 0);
+    if (declared > (req.headers["next-action"] ? MAX_ACTION_BODY_BYTES : maxBodyBytes)) {
+      refuse(res, 413, "The request is too large.");
+      discardBody(req);
+      return;
+    }
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    if (hasBody && req.headers["transfer-encoding"] && !req.headers["content-length"]) {
+      refuse(res, 411, "Send the request with a Content-Length.", { connection: "close" });
+      return;
+    }
+    if (hasMalformedEscapes(req.url)) {
+      refuse(res, 400, "The address is malformed.");
+      return;
+    }
+    if (!limit.admit(req, res)) return;
+    handle(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.listen(port, hostname, () => {
+    console.log(`Reset Desk listening on http://localhost:${port}`);
+  });
+
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    // Exiting runs the data folder's lock release (db/lock.ts).
+    process.on(signal, () => process.exit(0));
+  }
 }
+

@@ -4,6 +4,7 @@ import { parseArgs } from "node:util";
 import { seedDemo, DEMO_ACCOUNTS } from "@/db/seed";
 import { upsertUser } from "@/lib/accounts";
 import { CliError, type Command } from "./context";
+import { incidentCommands } from "./incident-commands";
 
 const migrate: Command = {
   summary: "apply pending migrations",
@@ -55,4 +56,5 @@ export const commands: Record<string, Command> = {
   migrate,
   "seed-demo": seedDemoCommand,
   "create-user": createUser,
+  ...incidentCommands,
 };

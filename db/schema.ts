@@ -179,6 +179,10 @@ export const campaignRecipients = pgTable(
     claimedBy: text("claimed_by"),
     claimedUntil: ts("claimed_until"),
     providerMessageId: text("provider_message_id"),
+    // While a batch is in flight: its personal link, encrypted (AES-GCM, key
+    // from AUTH_SECRET), so that a retried batch is byte-identical and the
+    // provider's idempotency key deduplicates it. Cleared once sent.
+    sealedLink: text("sealed_link"),
     lastError: text("last_error"),
     sentAt: ts("sent_at"),
     updatedAt: ts("updated_at").notNull().defaultNow(),
@@ -187,6 +191,7 @@ export const campaignRecipients = pgTable(
     uniqueIndex("campaign_recipients_campaign_user_key").on(t.campaignId, t.userId),
     index("campaign_recipients_status_idx").on(t.campaignId, t.status, t.id),
     index("campaign_recipients_message_idx").on(t.providerMessageId),
+    index("campaign_recipients_batch_idx").on(t.batchKey),
   ],
 );
 

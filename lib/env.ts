@@ -43,8 +43,13 @@ const schema = z
     HASH_CONCURRENCY: z.coerce.number().int().min(1).max(256).optional(),
     HASH_MAX_WAITING: int(64, 0, 100000),
     HASH_MAX_WAIT_MS: int(2000, 10, 60000),
+    MAX_IN_FLIGHT: int(128, 1, 100000),
+    MAX_EVENT_LOOP_LAG_MS: int(150, 10, 10000),
     CAMPAIGN_BATCH_SIZE: int(100, 1, 100),
     CAMPAIGN_CALLS_PER_SECOND: z.coerce.number().positive().max(1000).default(2),
+    CAMPAIGN_LEASE_SECONDS: int(120, 2, 3600),
+    CAMPAIGN_ENQUEUE_CHUNK: int(5000, 100, 100000),
+    CAMPAIGN_WORKER_IN_APP: bool.optional(),
     EXPIRY_BATCH_SIZE: int(10000, 100, 1000000),
     TRUST_PROXY: bool.default(false),
     DEV_MAILBOX: bool.optional(),
@@ -55,6 +60,10 @@ const schema = z
       ...e,
       production,
       EMAIL_TRANSPORT: e.EMAIL_TRANSPORT ?? (production ? "resend" : "outbox"),
+      // The embedded database admits one process, and the outbox is for demos
+      // and tests: there the web server sends campaigns itself.
+      CAMPAIGN_WORKER_IN_APP:
+        e.CAMPAIGN_WORKER_IN_APP ?? (!e.DATABASE_URL || (e.EMAIL_TRANSPORT ?? (production ? "resend" : "outbox")) === "outbox"),
     };
   })
   .superRefine((e, ctx) => {

@@ -1,7 +1,8 @@
 // Argon2 admission control (SPEC 5.4): at most `concurrency` hashes run at
 // once, at most `maxWaiting` wait, none waits longer than `maxWaitMs`. Past
 // that the caller gets OverloadedError at once and answers 503 + Retry-After,
-// so memory stays bounded however many requests arrive.
+// so memory stays bounded however many requests arrive: each hash holds
+// 19 MiB only while it runs, and a waiter costs a few hundred bytes.
 import os from "node:os";
 
 export class OverloadedError extends Error {
@@ -9,84 +10,176 @@ export class OverloadedError extends Error {
   constructor(retryAfterSeconds = 2) {
     super("The service is busy. Please try again in a moment.");
     this.name = "OverloadedError";
-    this.retryAfterSeconds = retryAfterSeconds;
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
   }
 }
 
-type Waiter = { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
+type Waiter = {
+  resolve: () => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+  onAbort?: () => void;
+  signal?: AbortSignal;
+};
+
+export type AdmissionStats = {
+  concurrency: number;
+  maxWaiting: number;
+  inFlight: number;
+  queued: number;
+  admitted: number;
+  rejected: number;
+  averageWorkMs: number;
+};
 
 export class Admission {
   private running = 0;
-  private readonly waiting: Waiter[] = [];
+  // A Set keeps arrival order and removes a timed-out waiter in O(1).
+  private readonly waiting = new Set<Waiter>();
+  private admittedCount = 0;
+  private rejectedCount = 0;
+  // Exponentially weighted mean of one unit of work; seeds the wait estimate.
+  private workMs: number;
+
   constructor(
     readonly concurrency: number,
     readonly maxWaiting: number,
     readonly maxWaitMs: number,
-  ) {}
+    expectedWorkMs = 10,
+  ) {
+    if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError("concurrency must be an integer ≥ 1");
+    if (!Number.isInteger(maxWaiting) || maxWaiting < 0) throw new RangeError("maxWaiting must be an integer ≥ 0");
+    if (!(maxWaitMs > 0)) throw new RangeError("maxWaitMs must be > 0");
+    this.workMs = expectedWorkMs;
+  }
 
   get inFlight() {
     return this.running;
   }
   get queued() {
-    return this.waiting.length;
+    return this.waiting.size;
   }
 
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    await this.enter();
+  stats(): AdmissionStats {
+    return {
+      concurrency: this.concurrency,
+      maxWaiting: this.maxWaiting,
+      inFlight: this.running,
+      queued: this.waiting.size,
+      admitted: this.admittedCount,
+      rejected: this.rejectedCount,
+      averageWorkMs: Math.round(this.workMs * 10) / 10,
+    };
+  }
+
+  /**
+   * Runs `work` once a slot is free. Rejects with OverloadedError, without
+   * running it, when the queue is full, when the expected wait is already
+   * longer than maxWaitMs, or when the wait runs out. An aborted signal (the
+   * client went away) gives its place up.
+   */
+  async run<T>(work: () => Promise<T>, options: { signal?: AbortSignal } = {}): Promise<T> {
+    await this.enter(options.signal);
+    const started = performance.now();
     try {
       return await work();
     } finally {
+      this.workMs = this.workMs * 0.9 + (performance.now() - started) * 0.1;
       this.leave();
     }
   }
 
-  private enter(): Promise<void> {
-    if (this.running < this.concurrency) {
+  /** Seconds until the queue as it stands now has drained: the Retry-After to send. */
+  retryAfterSeconds(): number {
+    const drainMs = ((this.waiting.size + this.running) / this.concurrency) * this.workMs;
+    return Math.max(1, Math.ceil(Math.max(drainMs, this.maxWaitMs) / 1000));
+  }
+
+  private refuse(): OverloadedError {
+    this.rejectedCount++;
+    return new OverloadedError(this.retryAfterSeconds());
+  }
+
+  private enter(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason ?? new Error("aborted"));
+    if (this.running < this.concurrency && this.waiting.size === 0) {
       this.running++;
+      this.admittedCount++;
       return Promise.resolve();
     }
-    if (this.waiting.length >= this.maxWaiting) {
-      return Promise.reject(new OverloadedError(this.retryAfter()));
-    }
+    if (this.waiting.size >= this.maxWaiting) return Promise.reject(this.refuse());
+    // Fast rejection: waiting is pointless when the slots ahead will not free in time.
+    const expectedWaitMs = ((this.waiting.size + 1) / this.concurrency) * this.workMs;
+    if (expectedWaitMs > this.maxWaitMs) return Promise.reject(this.refuse());
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         resolve,
         reject,
+        signal,
         timer: setTimeout(() => {
-          const i = this.waiting.indexOf(waiter);
-          if (i >= 0) this.waiting.splice(i, 1);
-          reject(new OverloadedError(this.retryAfter()));
+          this.drop(waiter);
+          reject(this.refuse());
         }, this.maxWaitMs),
       };
-      this.waiting.push(waiter);
+      if (signal) {
+        waiter.onAbort = () => {
+          this.drop(waiter);
+          reject(signal.reason ?? new Error("aborted"));
+        };
+        signal.addEventListener("abort", waiter.onAbort, { once: true });
+      }
+      this.waiting.add(waiter);
     });
   }
 
+  private drop(waiter: Waiter) {
+    this.waiting.delete(waiter);
+    clearTimeout(waiter.timer);
+    if (waiter.onAbort) waiter.signal?.removeEventListener("abort", waiter.onAbort);
+  }
+
   private leave() {
-    const next = this.waiting.shift();
-    if (next) {
-      clearTimeout(next.timer);
-      next.resolve(); // the slot passes straight to the next waiter
+    const next = this.waiting.values().next();
+    if (!next.done) {
+      // The slot passes straight to the oldest waiter: `running` stays the same.
+      this.drop(next.value);
+      this.admittedCount++;
+      next.value.resolve();
     } else {
       this.running--;
     }
   }
+}
 
-  private retryAfter() {
-    return Math.max(1, Math.ceil(this.maxWaitMs / 1000));
-  }
+/** Hashes allowed at once in this process: HASH_CONCURRENCY, else one per core. */
+export function hashingConcurrency(source: Record<string, string | undefined> = process.env): number {
+  const configured = Number(source.HASH_CONCURRENCY);
+  if (Number.isInteger(configured) && configured >= 1) return configured;
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+}
+
+function setting(value: string | undefined, fallback: number, min: number): number {
+  const n = Number(value);
+  return value !== undefined && value !== "" && Number.isFinite(n) && n >= min ? Math.floor(n) : fallback;
 }
 
 const store = globalThis as unknown as { __resetDeskAdmission?: Admission };
 
 export function hashingAdmission(): Admission {
   if (!store.__resetDeskAdmission) {
-    const cores = os.availableParallelism?.() ?? os.cpus().length;
-    const concurrency = Number(process.env.HASH_CONCURRENCY) || Math.max(1, cores);
-    const maxWaiting = process.env.HASH_MAX_WAITING ? Number(process.env.HASH_MAX_WAITING) : 64;
-    const maxWaitMs = Number(process.env.HASH_MAX_WAIT_MS) || 2000;
-    // libuv's pool must be at least as large, or hashes queue there unseen.
+    // Read raw (lib/env validates the same names at start-up) so that bench
+    // and CLI processes without a full configuration can hash too.
+    const concurrency = hashingConcurrency();
+    const maxWaiting = setting(process.env.HASH_MAX_WAITING, 64, 0);
+    const maxWaitMs = setting(process.env.HASH_MAX_WAIT_MS, 2000, 10);
+    // server.mjs makes libuv's threadpool larger than `concurrency`, or the
+    // hashes would queue there unseen and starve fs and dns.
     store.__resetDeskAdmission = new Admission(concurrency, maxWaiting, maxWaitMs);
   }
   return store.__resetDeskAdmission;
+}
+
+/** Tests: forget the process-wide admission so the next call re-reads the settings. */
+export function resetHashingAdmission() {
+  delete store.__resetDeskAdmission;
 }

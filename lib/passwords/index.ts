@@ -1,5 +1,6 @@
 export { hashPassword, verifyPassword, verifyAgainstDummy, needsRehash, HASH_PARAMS } from "./hash";
-export { Admission, OverloadedError, hashingAdmission } from "./admission";
+export { Admission, OverloadedError, hashingAdmission, hashingConcurrency } from "./admission";
+export { busyPath, busyResponse } from "./busy";
 export {
   passwordProblems,
   newPasswordSchema,

@@ -1,0 +1,214 @@
+// The expiry and end-sessions (SPEC 4.1): one UPDATE per id range (keyset on
+// the primary key: as fast as one UPDATE of every row, issue 7), each range
+// committed with the job's cursor, so a re-run after a crash resumes where the
+// last committed batch ended and redoes nothing. Idempotent by its conditions.
+import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { rowsOf, type Db } from "@/db/client";
+import { jobs } from "@/db/schema";
+import { emailSchema, InputError } from "@/lib/accounts";
+import { recordAudit } from "@/lib/audit";
+import { env } from "@/lib/env";
+
+export type JobKind = "expiry" | "end_sessions";
+export type UserScope = { kind: "customers" } | { kind: "everyone" } | { kind: "emails"; emails: string[] };
+export type Actor = { id: number | null; ip?: string | null };
+
+export function normaliseScope(scope: UserScope): UserScope {
+  if (scope.kind !== "emails") return { kind: scope.kind };
+  const emails = [...new Set(scope.emails.map((e) => e.trim().toLowerCase()).filter(Boolean))].sort();
+  if (emails.length === 0) throw new InputError("List at least one email address.");
+  if (emails.length > 10_000) throw new InputError("A list holds at most 10,000 addresses; import larger sets and expire all customers.");
+  const bad = emails.find((e) => !emailSchema.safeParse(e).success);
+  if (bad) throw new InputError(`"${bad}" is not an email address.`);
+  return { kind: "emails", emails };
+}
+
+function scopeCondition(scope: UserScope): SQL {
+  if (scope.kind === "everyone") return sql`true`;
+  if (scope.kind === "customers") return sql`u.role = 'customer'`;
+  return sql`u.email in (${sql.join(scope.emails.map((e) => sql`${e}`), sql`, `)})`;
+}
+
+export function describeScope(scope: UserScope): string {
+  if (scope.kind === "everyone") return "everyone (customers, agents and admins)";
+  if (scope.kind === "customers") return "all customers";
+  return `${scope.emails.length} listed address${scope.emails.length === 1 ? "" : "es"}`;
+}
+
+export type ScopeCount = { inScope: number; notYetExpired: number };
+
+/** What a job would touch, for the confirmation step. */
+export async function countScope(db: Db, scope: UserScope): Promise<ScopeCount> {
+  const s = normaliseScope(scope);
+  const [row] = rowsOf<{ total: number | string; open: number | string }>(
+    await db.execute(sql`
+      select count(*)::int8 as total, count(*) filter (where u.password_expired_at is null)::int8 as open
+      from users u where ${scopeCondition(s)}`),
+  );
+  return { inScope: Number(row?.total ?? 0), notYetExpired: Number(row?.open ?? 0) };
+}
+
+export type JobRow = {
+  id: number;
+  kind: string;
+  scope: UserScope;
+  status: string;
+  cursor: number;
+  lastId: number;
+  processed: number;
+  total: number;
+  at: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+};
+
+const jobColumns = {
+  id: jobs.id,
+  kind: jobs.kind,
+  scope: jobs.scope,
+  status: jobs.status,
+  cursor: jobs.cursor,
+  lastId: jobs.lastId,
+  processed: jobs.processed,
+  total: jobs.total,
+  at: jobs.at,
+  updatedAt: jobs.updatedAt,
+  finishedAt: jobs.finishedAt,
+};
+
+export async function findJob(db: Db, id: number): Promise<JobRow | undefined> {
+  const [row] = await db.select(jobColumns).from(jobs).where(eq(jobs.id, id));
+  return row as JobRow | undefined;
+}
+
+export async function recentJobs(db: Db, kind: JobKind, limit = 10): Promise<JobRow[]> {
+  return (await db.select(jobColumns).from(jobs).where(eq(jobs.kind, kind)).orderBy(desc(jobs.id)).limit(limit)) as JobRow[];
+}
+
+/**
+ * A job for this kind and scope: the unfinished one if there is one (a re-run
+ * resumes it), else a new one. The scope's highest id is fixed at creation.
+ */
+export async function openJob(db: Db, kind: JobKind, scope: UserScope, actor: Actor): Promise<{ job: JobRow; resumed: boolean }> {
+  const s = normaliseScope(scope);
+  const running = await db
+    .select(jobColumns)
+    .from(jobs)
+    .where(and(eq(jobs.kind, kind), eq(jobs.status, "running"), sql`${jobs.scope} = ${JSON.stringify(s)}::jsonb`))
+    .orderBy(desc(jobs.id))
+    .limit(1);
+  if (running[0]) return { job: running[0] as JobRow, resumed: true };
+  const [bounds] = rowsOf<{ last: number | string | null; n: number | string }>(
+    await db.execute(sql`select max(u.id)::int8 as last, count(*)::int8 as n from users u where ${scopeCondition(s)}`),
+  );
+  const [job] = await db
+    .insert(jobs)
+    .values({ kind, scope: s, status: "running", cursor: 0, lastId: Number(bounds?.last ?? 0), total: Number(bounds?.n ?? 0), at: new Date(), createdBy: actor.id })
+    .returning(jobColumns);
+  await recordAudit(db, {
+    action: kind === "expiry" ? "expiry.started" : "session.ended",
+    actorId: actor.id,
+    ip: actor.ip,
+    detail: { jobId: job.id, scope: describeScope(s), accounts: Number(bounds?.n ?? 0), stage: "started" },
+  });
+  return { job: job as JobRow, resumed: false };
+}
+
+function batchUpdate(kind: JobKind, scope: UserScope, when: Date, lo: number, hi: number): SQL {
+  // Raw parameters go as text: the postgres driver does not serialise a Date here.
+  const at = sql`${when.toISOString()}::timestamptz`;
+  const range = sql`u.id > ${lo} and u.id <= ${hi} and ${scopeCondition(scope)}`;
+  if (kind === "expiry") {
+    // Already expired accounts keep their date (their newer links stay valid);
+    // an account that set a new password after this job began is left alone.
+    return sql`update users u set password_expired_at = ${at}
+      where ${range} and u.password_expired_at is null
+        and (u.password_changed_at is null or u.password_changed_at < ${at})
+      returning u.id`;
+  }
+  return sql`update users u set session_version = u.session_version + 1 where ${range} returning u.id`;
+}
+
+export type RunOptions = {
+  batchSize?: number;
+  signal?: AbortSignal;
+  onProgress?: (job: { done: number; total: number; processed: number }) => void;
+  /** tests: called after each committed batch with its id range */
+  afterBatch?: (batch: { number: number; from: number; to: number }) => void | Promise<void>;
+};
+
+/** Runs (or resumes) a job to its end; each batch commits with the cursor. */
+export async function runJob(db: Db, jobId: number, actor: Actor, options: RunOptions = {}): Promise<JobRow> {
+  const batchSize = options.batchSize ?? env().EXPIRY_BATCH_SIZE;
+  let batches = 0;
+  for (;;) {
+    if (options.signal?.aborted) break;
+    const step = await db.transaction(async (tx) => {
+      // The row lock keeps two runners of one job from taking the same range.
+      const [job] = rowsOf<{ kind: JobKind; scope: UserScope; status: string; cursor: number | string; last_id: number | string; at: Date | string; total: number | string; processed: number | string }>(
+        await tx.execute(sql`select kind, scope, status, cursor, last_id, at, total, processed from jobs where id = ${jobId} for update`),
+      );
+      if (!job || job.status !== "running") return null;
+      const cursor = Number(job.cursor);
+      const lastId = Number(job.last_id);
+      if (cursor >= lastId) {
+        await tx.execute(sql`update jobs set status = 'finished', finished_at = now(), updated_at = now() where id = ${jobId}`);
+        return { finished: true, cursor, lastId, total: Number(job.total), processed: Number(job.processed) };
+      }
+      // A list of addresses is one small batch; a scope walks the ids.
+      const scope: UserScope = typeof job.scope === "string" ? JSON.parse(job.scope) : job.scope;
+      const hi = scope.kind === "emails" ? lastId : Math.min(lastId, cursor + batchSize);
+      const updated = rowsOf<{ id: number | string }>(await tx.execute(batchUpdate(job.kind, scope, new Date(job.at), cursor, hi)));
+      if (scope.kind === "emails" && updated.length > 0) {
+        // A short list is audited per account, so each customer's activity shows it.
+        for (const u of updated) {
+          await recordAudit(tx, {
+            action: job.kind === "expiry" ? "password.expired" : "session.ended",
+            actorId: actor.id,
+            subjectId: Number(u.id),
+            ip: actor.ip,
+            detail: { jobId },
+          });
+        }
+      }
+      await tx.execute(sql`update jobs set cursor = ${hi}, processed = processed + ${updated.length}, updated_at = now() where id = ${jobId}`);
+      return { finished: false, from: cursor, cursor: hi, lastId, total: Number(job.total), processed: Number(job.processed) + updated.length };
+    });
+    if (!step) break;
+    options.onProgress?.({ done: step.lastId ? Math.round((Math.min(step.cursor, step.lastId) / step.lastId) * step.total) : step.total, total: step.total, processed: step.processed });
+    if (step.finished) {
+      const job = (await findJob(db, jobId))!;
+      await recordAudit(db, {
+        action: job.kind === "expiry" ? "expiry.finished" : "session.ended",
+        actorId: actor.id,
+        ip: actor.ip,
+        detail: { jobId, scope: describeScope(job.scope), changed: job.processed, stage: "finished" },
+      });
+      break;
+    }
+    batches++;
+    if ("from" in step && step.from !== undefined) await options.afterBatch?.({ number: batches, from: step.from, to: step.cursor });
+  }
+  return (await findJob(db, jobId))!;
+}
+
+export async function expirePasswords(db: Db, scope: UserScope, actor: Actor, options: RunOptions = {}) {
+  const { job, resumed } = await openJob(db, "expiry", scope, actor);
+  return { job: await runJob(db, job.id, actor, options), resumed };
+}
+
+export async function endSessions(db: Db, scope: UserScope, actor: Actor, options: RunOptions = {}) {
+  const { job, resumed } = await openJob(db, "end_sessions", scope, actor);
+  return { job: await runJob(db, job.id, actor, options), resumed };
+}
+
+/** Progress of a job for the UI: a fraction by id cursor and the accounts changed. */
+export function jobFraction(job: Pick<JobRow, "cursor" | "lastId" | "status">): number {
+  if (job.status === "finished" || job.lastId === 0) return 1;
+  return Math.min(1, job.cursor / job.lastId);
+}
+
+/** A running job nobody has advanced for 30 s (its server restarted): it can be resumed. */
+export function isStalled(job: Pick<JobRow, "status" | "updatedAt">, now = Date.now()): boolean {
+  return job.status === "running" && now - job.updatedAt.getTime() > 30_000;
+}

@@ -1,0 +1,165 @@
+// A local Resend-compatible HTTP server for tests (STYLE: no mocks where a real
+// part runs): the Resend SDK is pointed at it with RESEND_BASE_URL. It answers
+// POST /emails and /emails/batch as Resend does, honours Idempotency-Key (the
+// same key and body replay the first answer; another body gets 409), can be
+// told to fail (429 with retry-after, 500), and records every call.
+import { createHash, randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export type FakeEmail = { id: string; to: string; from: string; subject: string; text?: string; html?: string; at: number };
+
+export type FakeCall = {
+  at: number;
+  path: string;
+  idempotencyKey: string | null;
+  status: number;
+  emails: number;
+  /** answered from the idempotency store: nothing was sent again */
+  replayed: boolean;
+};
+
+/** What to answer to call number `index` (0-based) instead of accepting it. */
+export type FailurePlan = (index: number, call: { path: string; idempotencyKey: string | null }) =>
+  | { status: 429; retryAfterSeconds: number }
+  | { status: 500 | 502 | 503 }
+  | null;
+
+export type FakeResendOptions = {
+  port?: number;
+  failures?: FailurePlan;
+  /** delay between accepting a batch (emails recorded) and answering: a client killed meanwhile never hears back */
+  answerDelayMs?: number;
+  /** false: keep only ids and addresses (benchmarks send millions) */
+  keepBodies?: boolean;
+};
+
+export type FakeResend = {
+  url: string;
+  calls: FakeCall[];
+  /** every email accepted, once per real send (replays add nothing) */
+  sent: FakeEmail[];
+  setFailures(plan: FailurePlan | undefined): void;
+  setAnswerDelay(ms: number): void;
+  close(): Promise<void>;
+};
+
+type Stored = { bodyHash: string; status: number; body: unknown } | { inProgress: true; bodyHash: string };
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function startFakeResend(options: FakeResendOptions = {}): Promise<FakeResend> {
+  const calls: FakeCall[] = [];
+  const sent: FakeEmail[] = [];
+  const keys = new Map<string, Stored>();
+  let failures = options.failures;
+  let answerDelayMs = options.answerDelayMs ?? 0;
+
+  const server = createServer(async (req, res) => {
+    const at = Date.now();
+    const path = (req.url ?? "").split("?")[0];
+    const idempotencyKey = (req.headers["idempotency-key"] as string | undefined) ?? null;
+    const raw = await readBody(req);
+    const record = (status: number, emails: number, replayed = false) =>
+      calls.push({ at, path, idempotencyKey, status, emails, replayed });
+
+    if (req.method !== "POST" || (path !== "/emails" && path !== "/emails/batch")) {
+      record(404, 0);
+      return json(res, 404, { statusCode: 404, name: "not_found", message: "The requested endpoint does not exist." });
+    }
+    if (!String(req.headers.authorization ?? "").startsWith("Bearer ")) {
+      record(401, 0);
+      return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing API key in the authorization header." });
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw);
+    } catch {
+      record(422, 0);
+      return json(res, 422, { statusCode: 422, name: "validation_error", message: "Invalid JSON." });
+    }
+    const list = (path === "/emails/batch" ? payload : [payload]) as Record<string, unknown>[];
+    if (!Array.isArray(list) || list.length === 0 || list.length > 100) {
+      record(422, 0);
+      return json(res, 422, { statusCode: 422, name: "validation_error", message: "A batch holds 1 to 100 emails." });
+    }
+
+    const injected = failures?.(calls.length, { path, idempotencyKey });
+    if (injected) {
+      record(injected.status, list.length);
+      if (injected.status === 429) {
+        return json(
+          res,
+          429,
+          { statusCode: 429, name: "rate_limit_exceeded", message: "Too many requests. You can only make 2 requests per second." },
+          { "retry-after": String(injected.retryAfterSeconds) },
+        );
+      }
+      return json(res, injected.status, { statusCode: injected.status, name: "internal_server_error", message: "Something went wrong." });
+    }
+
+    const bodyHash = createHash("sha256").update(raw).digest("hex");
+    if (idempotencyKey) {
+      const stored = keys.get(idempotencyKey);
+      if (stored && stored.bodyHash !== bodyHash) {
+        record(409, list.length);
+        return json(res, 409, { statusCode: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload." });
+      }
+      if (stored && "inProgress" in stored) {
+        record(409, list.length);
+        return json(res, 409, { statusCode: 409, name: "concurrent_idempotent_requests", message: "Same idempotency key used while original request is still in progress." });
+      }
+      if (stored) {
+        record(stored.status, list.length, true);
+        return json(res, stored.status, stored.body);
+      }
+      keys.set(idempotencyKey, { inProgress: true, bodyHash });
+    }
+
+    const ids = list.map((e) => {
+      const id = randomUUID();
+      const to = Array.isArray(e.to) ? String(e.to[0]) : String(e.to);
+      if (options.keepBodies === false) sent.push({ id, to, from: "", subject: "", at });
+      else sent.push({ id, to, from: String(e.from), subject: String(e.subject), text: e.text as string, html: e.html as string, at });
+      return { id };
+    });
+    const body = path === "/emails/batch" ? { data: ids } : ids[0];
+    if (idempotencyKey) keys.set(idempotencyKey, { bodyHash, status: 200, body });
+    record(200, list.length);
+    if (answerDelayMs > 0) await sleep(answerDelayMs);
+    if (!res.destroyed) json(res, 200, body);
+  });
+
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    sent,
+    setFailures: (plan) => {
+      failures = plan;
+    },
+    setAnswerDelay: (ms) => {
+      answerDelayMs = ms;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
