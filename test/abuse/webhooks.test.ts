@@ -22,7 +22,7 @@ function sign(payload: string | Buffer, id = `msg_${randomBytes(8).toString("hex
 }
 
 function post(body: string | Buffer, headers: Record<string, string>) {
-  return POST(new Request("http://localhost/api/webhooks/resend", { method: "POST", body, headers }));
+  return POST(new Request("http://localhost/api/webhooks/resend", { method: "POST", body: typeof body === "string" ? body : new Uint8Array(body), headers }));
 }
 
 const INVALID_UTF8 = fc.constantFrom(Buffer.from([0xff, 0xfe]), Buffer.from([0xc3, 0x28]), Buffer.from([0xed, 0xa0, 0x80]));
