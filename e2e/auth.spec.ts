@@ -1,6 +1,6 @@
 // SPEC 4.2–4.6 in Chromium, through the accessible names of SPEC 3.
 import { expect, test, type Page } from "@playwright/test";
-import { E2E_PASSWORDS, customerEmail } from "./accounts";
+import { E2E_ADMIN, E2E_PASSWORDS, customerEmail } from "./accounts";
 import { expectNoAxeViolations, linkIn, readMailbox, signIn, waitForEmail } from "./helpers";
 
 const RESET_SUBJECT = /Set a new password/;
@@ -172,4 +172,81 @@ test("link requests past the limit get a friendly 429 with Retry-After, and no l
   expect(Number(response.headers()["retry-after"])).toBeGreaterThan(0);
   await expect(page.getByRole("heading", { name: "Please wait a moment" })).toBeVisible();
   await expect(page.getByText(/Nothing is locked/)).toBeVisible();
+});
+
+test("a session opened before the expiry is blocked everywhere, can only email a link, and dies after the reset", async ({
+  browser,
+  request,
+}) => {
+  const email = customerEmail(8, "active");
+  const customer = await browser.newContext();
+  const old = await customer.newPage();
+  await signIn(old, email, E2E_PASSWORDS.old);
+  await expect(old).toHaveURL(/\/account$/);
+
+  // The incident team expires this account's password.
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await signIn(admin, E2E_ADMIN, E2E_PASSWORDS.admin);
+  await expect(admin).not.toHaveURL(/\/login/);
+  await admin.goto("/admin/expiry");
+  await admin.getByLabel("A list of emails").check();
+  await admin.getByLabel("Email addresses").fill(email);
+  await admin.getByRole("button", { name: "Review" }).click();
+  await admin.getByRole("button", { name: "Expire passwords" }).click();
+  await expect(admin.getByText("Finished: 1 passwords expired.")).toBeVisible({ timeout: 15_000 });
+  await adminContext.close();
+
+  // Every protected page of the old session now leads to the expired page.
+  for (const path of ["/account", "/", "/support", "/admin", "/login"]) {
+    await old.goto(path);
+    await expect(old, path).toHaveURL(/\/account\/password-expired$/);
+  }
+  await expect(old.getByRole("heading", { level: 1, name: "Your password has expired" })).toBeVisible();
+  await expect(old.getByRole("link", { name: "our notice", exact: true })).toHaveAttribute("href", "/notice");
+  await expect(old.getByText(/ac\*+@customers\.example\.com/)).toBeVisible();
+  await expectNoAxeViolations(old);
+  // Pages SPEC 4.3 leaves open stay open.
+  await old.goto("/notice");
+  await expect(old.getByRole("heading", { level: 1, name: "Notice of Data Breach" })).toBeVisible();
+  // Actions and API calls are refused with 403.
+  const api = await old.request.post("/account", { headers: { "next-action": "x" }, data: "" });
+  expect(api.status()).toBe(403);
+
+  const since = new Date();
+  await old.goto("/account/password-expired");
+  await old.getByRole("button", { name: "Email me a reset link" }).click();
+  await expect(old.getByRole("status")).toContainText("We have sent a link to ac");
+  const link = linkIn(await waitForEmail(request, email, RESET_SUBJECT, since), "/reset-password/");
+
+  // The customer resets from the email, in another browser.
+  const fresh = await browser.newContext();
+  const tab = await fresh.newPage();
+  await tab.goto(link);
+  await tab.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
+  await tab.getByLabel("Confirm new password").fill(NEW_PASSWORD);
+  await tab.getByRole("button", { name: "Set new password" }).click();
+  await expect(tab).toHaveURL(/\/login\?changed=1/);
+  await fresh.close();
+
+  // The old session is now dead: signed out, its cookie cleared.
+  await old.goto("/account");
+  await expect(old).toHaveURL(/\/login\?next=%2Faccount/);
+  const cookies = await customer.cookies();
+  expect(cookies.some((c) => c.name.includes("session-token"))).toBe(false);
+  await customer.close();
+});
+
+test("session cookies are HttpOnly, SameSite=Lax and Secure in production, new at each sign-in", async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, customerEmail(9, "active"), E2E_PASSWORDS.old);
+  await expect(page).toHaveURL(/\/account$/);
+  const first = (await context.cookies()).find((c) => c.name.includes("session-token"))!;
+  expect(first).toMatchObject({ httpOnly: true, sameSite: "Lax", secure: true });
+  await signIn(page, customerEmail(9, "active"), E2E_PASSWORDS.old);
+  await expect(page).toHaveURL(/\/account$/);
+  const second = (await context.cookies()).find((c) => c.name.includes("session-token"))!;
+  expect(second.value).not.toBe(first.value);
+  await context.close();
 });

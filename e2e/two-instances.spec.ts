@@ -134,9 +134,5 @@ test("the per-account sign-in limit counts attempts on both instances together",
   expect(String(right.headers.location)).toMatch(/\/rate-limited/);
 });
 
-test("two campaign workers never send one recipient twice", async () => {
-  // HOOK (campaign issue): when lib/campaigns lands, start a campaign on this
-  // database and run `campaign work --once` against both instances' database
-  // from two processes at once; assert one sent_emails row per recipient.
-  test.skip(true, "lib/campaigns is not on this branch yet (campaign issue)");
-});
+// Two campaign workers on one database: lib/campaigns/exactly-once.test.ts
+// (worker processes, one SIGKILLed, every recipient exactly once).
