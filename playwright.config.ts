@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
+import { serverLogPath } from "./e2e/server-log";
 
 const port = Number(process.env.E2E_PORT || 3100);
 const baseURL = `http://localhost:${port}`;
@@ -43,6 +44,7 @@ export default defineConfig({
       AUTH_SECRET: process.env.AUTH_SECRET || "e2e-secret-e2e-secret-e2e-secret-0123456789",
       AUTH_TRUST_HOST: "true",
       EMAIL_TRANSPORT: "outbox",
+      E2E_SERVER_LOG: serverLogPath(port),
       RATE_LIMIT_SIGNIN_PER_IP: "100000",
       RATE_LIMIT_LINK_PER_IP: "100000",
       RATE_LIMIT_TOKEN_PER_IP: "100000",

@@ -24,6 +24,53 @@ if (Number(process.env.UV_THREADPOOL_SIZE || 4) < poolNeeded) {
   await startServer();
 }
 
+// Server actions accept less than other requests (next.config.ts
+// serverActions.bodySizeLimit); Next.js answers a larger one with a 500, so it
+// is refused here first.
+const MAX_ACTION_BODY_BYTES = 256 * 1024;
+// Our own refusals carry the same protective headers as every page (SPEC 5.5).
+const refusalHeaders = {
+  "content-type": "text/plain; charset=utf-8",
+  "x-content-type-options": "nosniff",
+  "content-security-policy": "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+  "cache-control": "no-store",
+  ...(process.env.NODE_ENV === "development"
+    ? {}
+    : { "strict-transport-security": "max-age=63072000; includeSubDomains" }),
+};
+
+function refuse(res, status, message, extra = {}) {
+  res.writeHead(status, { ...refusalHeaders, ...extra });
+  res.end(message);
+}
+
+/**
+ * Reads and drops a refused body, so that the client, still sending, gets our
+ * answer rather than a reset connection; gives up past 64 MB or 15 seconds.
+ */
+function discardBody(req) {
+  let seen = 0;
+  const timer = setTimeout(() => req.destroy(), 15_000);
+  timer.unref();
+  req.on("data", (chunk) => {
+    seen += chunk.length;
+    if (seen > 64 * 1024 * 1024) req.destroy();
+  });
+  req.on("end", () => clearTimeout(timer));
+  req.on("error", () => clearTimeout(timer));
+  req.resume();
+}
+
+/** A path whose %-escapes do not decode (Next.js answers those with a 500). */
+function hasMalformedEscapes(url = "/") {
+  try {
+    decodeURIComponent(url.split("?")[0]);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 async function startServer() {
   const { default: next } = await import("next");
   const { createInFlightLimit, watchEventLoopLag } = await import("./lib/http/in-flight.mjs");
@@ -58,16 +105,18 @@ async function startServer() {
       req.headers.origin = `${proto}://${req.headers.host}`;
     }
     const declared = Number(req.headers["content-length"] ?? 0);
-    if (declared > maxBodyBytes) {
-      res.writeHead(413, { "content-type": "text/plain; charset=utf-8", connection: "close" });
-      res.end("The request is too large.");
-      req.destroy();
+    if (declared > (req.headers["next-action"] ? MAX_ACTION_BODY_BYTES : maxBodyBytes)) {
+      refuse(res, 413, "The request is too large.");
+      discardBody(req);
       return;
     }
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
     if (hasBody && req.headers["transfer-encoding"] && !req.headers["content-length"]) {
-      res.writeHead(411, { "content-type": "text/plain; charset=utf-8", connection: "close" });
-      res.end("Send the request with a Content-Length.");
+      refuse(res, 411, "Send the request with a Content-Length.", { connection: "close" });
+      return;
+    }
+    if (hasMalformedEscapes(req.url)) {
+      refuse(res, 400, "The address is malformed.");
       return;
     }
     if (!limit.admit(req, res)) return;

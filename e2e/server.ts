@@ -16,8 +16,11 @@ async function main() {
   await seedE2e(handle.db);
   await handle.close();
 
+  // With E2E_SERVER_LOG set, the server's output is also written to that file,
+  // so the abuse suite can search it for passwords and tokens (SPEC 5.9).
+  const logFile = process.env.E2E_SERVER_LOG;
   const child = spawn(process.execPath, ["server.mjs"], {
-    stdio: "inherit",
+    stdio: logFile ? ["ignore", "pipe", "pipe"] : "inherit",
     env: {
       ...process.env,
       NODE_ENV: "production",
@@ -25,6 +28,18 @@ async function main() {
       ...(created.url ? { DATABASE_URL: created.url } : {}),
     },
   });
+  if (logFile) {
+    fs.mkdirSync(path.dirname(path.resolve(logFile)), { recursive: true });
+    const log = fs.createWriteStream(logFile, { flags: "w" }); // one server run, one log
+    child.stdout?.on("data", (chunk: Buffer) => {
+      process.stdout.write(chunk);
+      log.write(chunk);
+    });
+    child.stderr?.on("data", (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      log.write(chunk);
+    });
+  }
   const stop = async () => {
     child.kill("SIGTERM");
     await new Promise((r) => setTimeout(r, 500));

@@ -42,7 +42,7 @@ export function staticPageResponse(pathname: string, brandColor: string): NextRe
   if (pathname.startsWith("/notice/")) {
     return new NextResponse("Not found", {
       status: 404,
-      headers: { "content-type": "text/plain; charset=utf-8", "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'" },
+      headers: { "content-type": "text/plain; charset=utf-8", "Content-Security-Policy": "default-src 'none'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'" },
     });
   }
   return null;
