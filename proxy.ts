@@ -16,23 +16,31 @@ const gate = auth((request) => {
   const isAction = request.headers.has("next-action");
   const isApi = path.startsWith("/api/");
 
+  const nonce = newNonce();
+  const csp = contentSecurityPolicy(nonce);
+  // Our own redirects and refusals carry the policy too (SPEC 5.5).
+  const withCsp = (response: NextResponse) => {
+    response.headers.set("Content-Security-Policy", csp);
+    return response;
+  };
+
   if (user?.blocked && !isOpenWhileBlocked(path)) {
     if (isAction || isApi || request.method !== "GET") {
-      return NextResponse.json(
-        { error: "Your password has expired. Set a new one from the link we email you." },
-        { status: 403 },
+      return withCsp(
+        NextResponse.json(
+          { error: "Your password has expired. Set a new one from the link we email you." },
+          { status: 403 },
+        ),
       );
     }
-    return NextResponse.redirect(new URL("/account/password-expired", request.nextUrl));
+    return withCsp(NextResponse.redirect(new URL("/account/password-expired", request.nextUrl)));
   }
   if (!user && needsSignIn(path) && request.method === "GET") {
     const login = new URL("/login", request.nextUrl);
     login.searchParams.set("next", path + request.nextUrl.search);
-    return NextResponse.redirect(login);
+    return withCsp(NextResponse.redirect(login));
   }
 
-  const nonce = newNonce();
-  const csp = contentSecurityPolicy(nonce);
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);

@@ -88,14 +88,8 @@ test("every route, signed in as an admin", async ({ page }) => {
   }
 });
 
-// KNOWN GAP, reported to the lead (proxy.ts is not ours): the redirects that
-// proxy.ts itself answers (signed-out → /login, blocked → password-expired)
-// carry no Content-Security-Policy. They have no body, so nothing can run, but
-// SPEC 5.5 says every response. Fix: in proxy.ts, set the CSP on those
-// NextResponse.redirect(...) answers too (contentSecurityPolicy(newNonce())).
-// test.fail(): this flips to a failure when proxy.ts is fixed; then drop the marker.
-test("KNOWN GAP: proxy.ts's own redirects carry a CSP", async ({ request }) => {
-  test.fail(process.env.ABUSE_STRICT_GAPS !== "1", "proxy.ts redirects have no CSP (docs/security.md, gaps)");
+// proxy.ts's own answers (signed-out → /login, blocked → password-expired) carry the CSP too (SPEC 5.5).
+test("proxy.ts's own redirects carry a CSP", async ({ request }) => {
   const response = await request.get("/account", { maxRedirects: 0 });
   expect(response.status()).toBe(307);
   expect(response.headers()["content-security-policy"] ?? "").toMatch(/frame-ancestors 'none'/);

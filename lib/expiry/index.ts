@@ -3,6 +3,7 @@
 // committed with the job's cursor, so a re-run after a crash resumes where the
 // last committed batch ended and redoes nothing. Idempotent by its conditions.
 import { and, desc, eq, sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import { rowsOf, type Db } from "@/db/client";
 import { jobs } from "@/db/schema";
 import { emailSchema, InputError } from "@/lib/accounts";
@@ -13,7 +14,15 @@ export type JobKind = "expiry" | "end_sessions";
 export type UserScope = { kind: "customers" } | { kind: "everyone" } | { kind: "emails"; emails: string[] };
 export type Actor = { id: number | null; ip?: string | null };
 
-export function normaliseScope(scope: UserScope): UserScope {
+const scopeShape = z.union([
+  z.object({ kind: z.enum(["customers", "everyone"]) }),
+  z.object({ kind: z.literal("emails"), emails: z.array(z.string().max(320)).max(100_000) }),
+]);
+
+export function normaliseScope(input: UserScope): UserScope {
+  const parsed = scopeShape.safeParse(input);
+  if (!parsed.success) throw new InputError("Choose who to expire: all customers, everyone, or a list of emails.");
+  const scope = parsed.data;
   if (scope.kind !== "emails") return { kind: scope.kind };
   const emails = [...new Set(scope.emails.map((e) => e.trim().toLowerCase()).filter(Boolean))].sort();
   if (emails.length === 0) throw new InputError("List at least one email address.");

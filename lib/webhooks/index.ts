@@ -42,6 +42,9 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
   } catch {
     return { status: 400, body: { ok: false, error: "Invalid signature or timestamp." } };
   }
+  if (!event || typeof event !== "object" || Array.isArray(event)) {
+    return { status: 400, body: { ok: false, error: "The event is not a JSON object." } };
+  }
   const type = typeof event.type === "string" ? event.type.slice(0, 100) : "unknown";
   const messageId = typeof event.data?.email_id === "string" ? event.data.email_id.slice(0, 200) : null;
   const to = Array.isArray(event.data?.to) ? event.data.to : [event.data?.to];

@@ -6,7 +6,7 @@ import { clientIp } from "@/lib/http/client-ip";
 import { OverloadedError } from "@/lib/passwords";
 import { assertRateLimit, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
 import { checkResetToken } from "@/lib/reset-links";
-import { RESET_COOKIE } from "@/lib/reset-links/cookie";
+import { resetCookieName, resetCookieOptions } from "@/lib/reset-links/cookie";
 import { resetPasswordWithToken, sendResetLinkToAccount } from "@/lib/reset-links/flows";
 
 export type ResetState = {
@@ -26,7 +26,7 @@ export async function setNewPasswordAction(_prev: ResetState, formData: FormData
     return { fieldErrors: { password: ["Use at most 128 characters."] } };
   }
   const jar = await cookies();
-  const token = jar.get(RESET_COOKIE)?.value;
+  const token = jar.get(resetCookieName())?.value;
   const db = await getDb();
   let result;
   try {
@@ -36,7 +36,7 @@ export async function setNewPasswordAction(_prev: ResetState, formData: FormData
     throw error;
   }
   if (result.ok) {
-    jar.delete({ name: RESET_COOKIE, path: "/reset-password" });
+    jar.set(resetCookieName(), "", { ...resetCookieOptions(), maxAge: 0 });
     redirect("/login?changed=1");
   }
   if ("invalidLink" in result) redirect("/reset-password");
@@ -49,7 +49,7 @@ export type NewLinkState = { sent?: boolean };
 export async function sendNewLinkAction(): Promise<NewLinkState> {
   const jar = await cookies();
   const db = await getDb();
-  const check = await checkResetToken(db, jar.get(RESET_COOKIE)?.value);
+  const check = await checkResetToken(db, jar.get(resetCookieName())?.value);
   if (check.status !== "expired") redirect("/reset-password");
   const ip = clientIp(await headers());
   try {
@@ -60,6 +60,6 @@ export async function sendNewLinkAction(): Promise<NewLinkState> {
     throw error;
   }
   await sendResetLinkToAccount(db, { userId: check.userId, purpose: check.purpose, ip });
-  jar.delete({ name: RESET_COOKIE, path: "/reset-password" });
+  jar.set(resetCookieName(), "", { ...resetCookieOptions(), maxAge: 0 });
   return { sent: true };
 }

@@ -4,14 +4,14 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { env } from "@/lib/env";
 import { checkResetToken } from "@/lib/reset-links";
-import { RESET_COOKIE } from "@/lib/reset-links/cookie";
+import { resetCookieName } from "@/lib/reset-links/cookie";
 import { NewLinkForm } from "./new-link-form";
 import { NewPasswordForm } from "./new-password-form";
 
 export const metadata: Metadata = { title: "Choose a new password", referrer: "no-referrer" };
 
 export default async function ResetPasswordPage() {
-  const token = (await cookies()).get(RESET_COOKIE)?.value;
+  const token = (await cookies()).get(resetCookieName())?.value;
   const check = await checkResetToken(await getDb(), token);
   if (check.status !== "valid") {
     return (

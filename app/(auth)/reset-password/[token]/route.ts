@@ -5,7 +5,7 @@ import { env } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
 import { assertRateLimit, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
 import { checkResetToken } from "@/lib/reset-links";
-import { RESET_COOKIE, resetCookieOptions } from "@/lib/reset-links/cookie";
+import { resetCookieName, resetCookieOptions } from "@/lib/reset-links/cookie";
 
 export const dynamic = "force-dynamic";
 
@@ -30,7 +30,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ toke
     await recordAudit(db, { action: "reset_link.expired", subjectId: check.userId, ip });
   }
   const response = NextResponse.redirect(new URL("/reset-password", base), 303);
-  response.cookies.set(RESET_COOKIE, typeof token === "string" ? token.slice(0, 64) : "", resetCookieOptions());
+  response.cookies.set(resetCookieName(), typeof token === "string" ? token.slice(0, 64) : "", resetCookieOptions());
   response.headers.set("Referrer-Policy", "no-referrer");
   response.headers.set("Cache-Control", "no-store");
   return response;
