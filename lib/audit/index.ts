@@ -1,6 +1,6 @@
 // The append-only audit trail (SPEC 4.9). Never pass a password, hash or
 // token in `detail`: recordAudit refuses keys that look like one.
-import { and, desc, eq, or } from "drizzle-orm";
+import { desc, eq, or } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditEvents } from "@/db/schema";
 
@@ -89,7 +89,7 @@ export async function auditEventsFor(db: Db, userId: number, limit = 50): Promis
       detail: auditEvents.detail,
     })
     .from(auditEvents)
-    .where(or(eq(auditEvents.subjectId, userId), and(eq(auditEvents.actorId, userId))))
+    .where(or(eq(auditEvents.subjectId, userId), eq(auditEvents.actorId, userId)))
     .orderBy(desc(auditEvents.at), desc(auditEvents.id))
     .limit(limit);
 }
