@@ -260,11 +260,15 @@ test.describe("open redirects (SPEC 5.6)", () => {
     "http://localhost@evil.example/",
   ];
 
-  test("every return address given to /login?next= lands on this site", async ({ page, browser }) => {
+  test("every return address given to /login?next= lands on this site", async ({ page, browser, baseURL }) => {
+    test.setTimeout(180_000); // two sign-ins (two Argon2 verifies) per attempt
     const accounts = [143, 144, 145].map((n) => customerEmail(n, "active"));
     for (const [i, next] of attempts.entries()) {
-      const action = await captureSignIn(page, accounts[i % accounts.length], E2E_PASSWORDS.old, next);
+      // A page per attempt: the captured sign-in goes on navigating in its own page.
+      const attempt = await page.context().newPage();
+      const action = await captureSignIn(attempt, accounts[i % accounts.length], E2E_PASSWORDS.old, next);
       const target = redirectOf(await replayAction(page.request, action, {}));
+      await attempt.close();
       expect(target, `next=${next}`).toBeDefined();
       const resolved = new URL(target!, "http://localhost");
       expect(resolved.origin, `next=${next} → ${target}`).toBe("http://localhost");
@@ -274,7 +278,7 @@ test.describe("open redirects (SPEC 5.6)", () => {
     for (const next of ["//evil.example/account", "/\\evil.example"]) {
       const context = await browser.newContext();
       const fresh = await context.newPage();
-      const base = new URL(page.url()).origin;
+      const base = new URL(baseURL!).origin;
       await fresh.goto(`${base}/login?next=${encodeURIComponent(next)}`);
       await fresh.getByLabel("Email").fill(customerEmail(146, "active"));
       await fresh.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.old);
