@@ -354,7 +354,7 @@ async function main() {
     node: process.version,
     loadAverageAtEnd: os.loadavg().map((l) => round(l)),
     generator: hasWrk() ? "wrk for pages; Node closed loop (node:http) for sign-in, reset, overload" : "Node closed loop for everything",
-    note: "Shared machine: other engineers' processes used the same 2 cores during this run; ratios are taken within one run, so both sides saw the same noise.",
+    note: "Ratios are taken within one run, so both sides saw the same machine; compare the load average to judge how quiet it was.",
   };
   const report = {
     startedAt: startedAt.toISOString(),
