@@ -51,3 +51,14 @@ export async function requireRoleForAction(role: UserRole): Promise<SessionUser>
   if (!hasRole(user.role, role)) throw new AuthorizationError(403, "You do not have access to this.");
   return user;
 }
+
+/** For route handlers: null when the session has the role, else the 401/403 answer to send. */
+export async function refuseUnlessRole(role: UserRole): Promise<Response | null> {
+  try {
+    await requireRoleForAction(role);
+    return null;
+  } catch (error) {
+    if (error instanceof AuthorizationError) return Response.json({ error: error.message }, { status: error.status });
+    throw error;
+  }
+}

@@ -1,16 +1,12 @@
 // GET /admin/campaigns/<id>/progress: the live numbers the campaigns page polls.
 import { getDb } from "@/db/client";
-import { AuthorizationError, requireRoleForAction } from "@/lib/auth/guards";
+import { refuseUnlessRole } from "@/lib/auth/guards";
 import { campaignProgress } from "@/lib/campaigns";
 import { ensureInAppWorker } from "@/lib/campaigns/in-app-worker";
 
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    await requireRoleForAction("admin");
-  } catch (error) {
-    if (error instanceof AuthorizationError) return Response.json({ error: error.message }, { status: error.status });
-    throw error;
-  }
+  const refused = await refuseUnlessRole("admin");
+  if (refused) return refused;
   const id = Number((await params).id);
   if (!Number.isSafeInteger(id) || id < 1) return Response.json({ error: "No such campaign." }, { status: 404 });
   const progress = await campaignProgress(await getDb(), id);

@@ -1,15 +1,11 @@
 // GET /admin/expiry/jobs/<id>: a job's progress, polled by the expiry page.
 import { getDb } from "@/db/client";
-import { AuthorizationError, requireRoleForAction } from "@/lib/auth/guards";
+import { refuseUnlessRole } from "@/lib/auth/guards";
 import { describeScope, findJob, jobFraction } from "@/lib/expiry";
 
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
-  try {
-    await requireRoleForAction("admin");
-  } catch (error) {
-    if (error instanceof AuthorizationError) return Response.json({ error: error.message }, { status: error.status });
-    throw error;
-  }
+  const refused = await refuseUnlessRole("admin");
+  if (refused) return refused;
   const id = Number((await params).id);
   const job = Number.isSafeInteger(id) && id > 0 ? await findJob(await getDb(), id) : undefined;
   if (!job) return Response.json({ error: "No such job." }, { status: 404 });
