@@ -23,5 +23,6 @@ export function customerEmail(n: number, state: "active" | "expired"): string {
  *   060-099  expiry and campaigns (issue 5)
  *   100-139  support desk (issue 6)
  *   140-179  security abuse suite (issue 8)
- *   180-200  smoke and spare
+ *   180-192  abuse-http open-redirect replays
+ *   193-200  smoke and spare
  */
