@@ -3,6 +3,16 @@
 // announced (role=alert). Shared by every form.
 import { useId, useState, type InputHTMLAttributes } from "react";
 
+/** The ids that tie a field to its hint and error (aria-describedby). */
+function useFieldIds(id: string | undefined, hint?: string, error?: string) {
+  const auto = useId();
+  const fieldId = id ?? auto;
+  const hintId = hint ? `${fieldId}-hint` : undefined;
+  const errorId = error ? `${fieldId}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  return { fieldId, hintId, errorId, describedBy };
+}
+
 type FieldProps = {
   label: string;
   error?: string;
@@ -10,10 +20,7 @@ type FieldProps = {
 } & InputHTMLAttributes<HTMLInputElement>;
 
 export function TextField({ label, error, hint, id, ...input }: FieldProps) {
-  const auto = useId();
-  const fieldId = id ?? auto;
-  const hintId = hint ? `${fieldId}-hint` : undefined;
-  const errorId = error ? `${fieldId}-error` : undefined;
+  const { fieldId, hintId, errorId, describedBy } = useFieldIds(id, hint, error);
   return (
     <div className="field">
       <label htmlFor={fieldId}>{label}</label>
@@ -25,7 +32,7 @@ export function TextField({ label, error, hint, id, ...input }: FieldProps) {
       <input
         id={fieldId}
         aria-invalid={error ? true : undefined}
-        aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
+        aria-describedby={describedBy}
         {...input}
       />
       {error ? (
@@ -39,11 +46,8 @@ export function TextField({ label, error, hint, id, ...input }: FieldProps) {
 
 /** A password input with a show/hide toggle; paste allowed, never truncated. */
 export function PasswordField({ label, error, hint, id, children, ...input }: FieldProps & { children?: React.ReactNode }) {
-  const auto = useId();
-  const fieldId = id ?? auto;
+  const { fieldId, hintId, errorId, describedBy } = useFieldIds(id, hint, error);
   const [visible, setVisible] = useState(false);
-  const hintId = hint ? `${fieldId}-hint` : undefined;
-  const errorId = error ? `${fieldId}-error` : undefined;
   return (
     <div className="field">
       <label htmlFor={fieldId}>{label}</label>
@@ -57,7 +61,7 @@ export function PasswordField({ label, error, hint, id, children, ...input }: Fi
           id={fieldId}
           type={visible ? "text" : "password"}
           aria-invalid={error ? true : undefined}
-          aria-describedby={[hintId, errorId].filter(Boolean).join(" ") || undefined}
+          aria-describedby={describedBy}
           autoCapitalize="off"
           spellCheck={false}
           {...input}

@@ -1,12 +1,13 @@
 // The Content-Security-Policy of every page (SPEC 5.5): scripts only from this
 // origin with this response's nonce, never inline without it, never framed.
-export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV === "development") {
+/** One policy shape for every page; only the script, style and image sources differ. */
+export function buildPolicy(sources: { script: string; style: string; img: string }): string {
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
-    `style-src 'self' 'nonce-${nonce}'${dev ? " 'unsafe-inline'" : ""}`,
+    `script-src ${sources.script}`,
+    `style-src ${sources.style}`,
     "style-src-attr 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    `img-src ${sources.img}`,
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",
@@ -14,6 +15,14 @@ export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV 
     "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
+}
+
+export function contentSecurityPolicy(nonce: string, dev = process.env.NODE_ENV === "development") {
+  return buildPolicy({
+    script: `'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    style: `'self' 'nonce-${nonce}'${dev ? " 'unsafe-inline'" : ""}`,
+    img: "'self' data: blob:",
+  });
 }
 
 export function newNonce(): string {

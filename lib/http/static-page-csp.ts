@@ -5,6 +5,7 @@
 // its hash. See docs/decisions/0003-notice-caching.md.
 import { createHash } from "node:crypto";
 import { NextResponse } from "next/server";
+import { buildPolicy } from "./csp";
 
 /** The root layout's inline style (app/layout.tsx), whose hash the static CSP allows. */
 export function brandStyle(brandColor: string): string {
@@ -13,19 +14,11 @@ export function brandStyle(brandColor: string): string {
 
 export function staticPageCsp(brandColor: string, dev = process.env.NODE_ENV === "development"): string {
   const styleHash = createHash("sha256").update(brandStyle(brandColor)).digest("base64");
-  return [
-    "default-src 'self'",
-    dev ? "script-src 'self' 'unsafe-eval' 'unsafe-inline'" : "script-src 'none'",
-    `style-src 'self' 'sha256-${styleHash}'${dev ? " 'unsafe-inline'" : ""}`,
-    "style-src-attr 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-  ].join("; ");
+  return buildPolicy({
+    script: dev ? "'self' 'unsafe-eval' 'unsafe-inline'" : "'none'",
+    style: `'self' 'sha256-${styleHash}'${dev ? " 'unsafe-inline'" : ""}`,
+    img: "'self' data:",
+  });
 }
 
 /**
