@@ -5,14 +5,16 @@
 // sent to sign in with a same-site return address.
 import { NextResponse, type NextFetchEvent, type NextRequest } from "next/server";
 import { auth } from "@/lib/auth/config";
+import { hasSessionCookie } from "@/lib/auth/session-cookie";
 import { contentSecurityPolicy, newNonce } from "@/lib/http/csp";
 import { staticPageResponse } from "@/lib/http/static-page-csp";
 import { env } from "@/lib/env";
 import { isOpenWhileBlocked, needsSignIn } from "@/lib/http/routes";
 
-const gate = auth((request) => {
+type GateUser = { blocked?: boolean } | undefined;
+
+function gate(request: NextRequest, user: GateUser): NextResponse {
   const path = request.nextUrl.pathname;
-  const user = request.auth?.user as { blocked?: boolean } | undefined;
   const isAction = request.headers.has("next-action");
   const isApi = path.startsWith("/api/");
 
@@ -51,7 +53,12 @@ const gate = auth((request) => {
     response.headers.set("Cache-Control", "no-store");
   }
   return response;
-});
+}
+
+// The session is read (and re-checked against the database) only when the
+// request carries a session cookie: a visitor without one is signed out, and
+// sparing Auth.js's session action for them keeps sign-in posts cheap.
+const gateWithSession = auth((request) => gate(request, request.auth?.user as GateUser));
 
 // With a lazy next-auth config, auth(handler) resolves to the handler.
 export async function proxy(request: NextRequest, event: NextFetchEvent) {
@@ -59,7 +66,8 @@ export async function proxy(request: NextRequest, event: NextFetchEvent) {
   // database (docs/decisions/0003-notice-caching.md).
   const staticPage = staticPageResponse(request.nextUrl.pathname, env().BRAND_COLOR);
   if (staticPage) return staticPage;
-  const handler = (await gate) as unknown as (r: NextRequest, e: NextFetchEvent) => Promise<Response>;
+  if (!hasSessionCookie(request.cookies.getAll())) return gate(request, undefined);
+  const handler = (await gateWithSession) as unknown as (r: NextRequest, e: NextFetchEvent) => Promise<Response>;
   return handler(request, event);
 }
 
