@@ -42,26 +42,54 @@ export async function assertRateLimit(
   identifier: string,
   now = new Date(),
 ): Promise<{ count: number; limit: number }> {
+  const [counted] = await assertRateLimits(db, [[policy, identifier]], now);
+  return counted;
+}
+
+/**
+ * Counts one attempt against each (policy, identifier) in one statement, so a
+ * flow with two limits costs one round trip; every limit is counted even when
+ * another is passed (a pair given twice counts once). Throws
+ * RateLimitedError naming the first limit passed.
+ */
+export async function assertRateLimits(
+  db: Db,
+  checks: readonly (readonly [RateLimitPolicy, string])[],
+  now = new Date(),
+): Promise<{ policy: RateLimitPolicy; count: number; limit: number }[]> {
   const settings = env();
-  const limit = policies[policy](settings);
   const windowMs = settings.RATE_LIMIT_WINDOW_SECONDS * 1000;
   const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  const keyed = checks.map(([policy, identifier]) => ({ policy, key: keyOf(policy, identifier) }));
+  // One row per distinct bucket: an upsert may not touch the same row twice.
+  const distinct = [...new Map(keyed.map((k) => [`${k.policy}\0${k.key}`, k])).values()];
   const result = await db.execute(sql`
     insert into ${rateLimitBuckets} (policy, key, window_start, count)
-    values (${policy}, ${keyOf(policy, identifier)}, ${windowStart.toISOString()}, 1)
+    values ${sql.join(
+      distinct.map((k) => sql`(${k.policy}, ${k.key}, ${windowStart.toISOString()}, 1)`),
+      sql`, `,
+    )}
     on conflict (policy, key, window_start)
     do update set count = ${rateLimitBuckets.count} + 1
-    returning count`);
-  const count = Number(rowsOf<{ count: number }>(result)[0]?.count ?? 1);
+    returning policy, key, count`);
+  const counts = new Map(
+    rowsOf<{ policy: string; key: string; count: number }>(result).map((r) => [`${r.policy}\0${r.key}`, Number(r.count)]),
+  );
   // Now and then, forget windows that ended long ago.
   if (Math.random() < 0.01) {
     await db.delete(rateLimitBuckets).where(lt(rateLimitBuckets.windowStart, new Date(now.getTime() - 2 * windowMs)));
   }
-  if (count > limit) {
+  const counted = keyed.map(({ policy, key }) => ({
+    policy,
+    count: counts.get(`${policy}\0${key}`) ?? 1,
+    limit: policies[policy](settings),
+  }));
+  const passed = counted.find((c) => c.count > c.limit);
+  if (passed) {
     const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000));
-    throw new RateLimitedError(policy, retryAfter);
+    throw new RateLimitedError(passed.policy, retryAfter);
   }
-  return { count, limit };
+  return counted;
 }
 
 /** The path of the friendly 429 page (a route handler, so the status is real). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { connect } from "@/db/client";
 import { rateLimitBuckets } from "@/db/schema";
 import { withTestDb } from "@/test/db";
-import { assertRateLimit, RateLimitedError } from "./index";
+import { assertRateLimit, assertRateLimits, RateLimitedError } from "./index";
 
 const testDb = withTestDb();
 
@@ -18,6 +18,25 @@ describe("rate limits in PostgreSQL (SPEC 5.3)", () => {
     // Never a permanent lock-out: the next window starts from zero.
     const later = new Date(t0.getTime() + 900_000);
     await expect(assertRateLimit(db, "reset-link:address", who, later)).resolves.toMatchObject({ count: 1 });
+  });
+
+  it("counts several limits in one call, each in its own bucket, and names the one passed", async () => {
+    const { db } = testDb();
+    const ip = `192.0.2.${Math.floor(Math.random() * 200)}`;
+    const who = `both-${Math.random()}@example.com`;
+    const at = new Date("2026-11-28T12:00:00Z");
+    const first = await assertRateLimits(db, [["sign-in:ip", ip], ["sign-in:account", who]], at);
+    expect(first.map((c) => [c.policy, c.count])).toEqual([["sign-in:ip", 1], ["sign-in:account", 1]]);
+    // The account's own limit (10 by default) passes first; the IP keeps counting.
+    for (let i = 2; i <= 10; i++) await assertRateLimits(db, [["sign-in:ip", ip], ["sign-in:account", who]], at);
+    const refused = await assertRateLimits(db, [["sign-in:ip", ip], ["sign-in:account", who]], at).catch((e) => e);
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect(refused.policy).toBe("sign-in:account");
+    // Every limit was counted, the passed one included.
+    await expect(assertRateLimit(db, "sign-in:ip", ip, at)).resolves.toMatchObject({ count: 12 });
+    // A pair given twice counts once.
+    const twice = await assertRateLimits(db, [["contact:ip", ip], ["contact:ip", ip]], at);
+    expect(twice.map((c) => c.count)).toEqual([1, 1]);
   });
 
   it("stores no address or IP, only hashes", async () => {

@@ -6,7 +6,7 @@ import { getDb } from "@/db/client";
 import { emailSchema } from "@/lib/accounts/email";
 import { recordAudit } from "@/lib/audit";
 import { clientIp } from "@/lib/http/client-ip";
-import { assertRateLimit, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
+import { assertRateLimits, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
 import { requestSelfServiceLink } from "@/lib/reset-links/flows";
 
 export type ForgotState = { sent?: boolean; fieldErrors?: { email?: string }; email?: string };
@@ -20,8 +20,10 @@ export async function requestResetLinkAction(_prev: ForgotState, formData: FormD
   const ip = clientIp(await headers());
   const db = await getDb();
   try {
-    await assertRateLimit(db, "reset-link:ip", ip);
-    await assertRateLimit(db, "reset-link:address", parsed.data);
+    await assertRateLimits(db, [
+      ["reset-link:ip", ip],
+      ["reset-link:address", parsed.data],
+    ]);
   } catch (error) {
     if (!(error instanceof RateLimitedError)) throw error;
     await recordAudit(db, { action: "rate_limit.exceeded", ip, detail: { policy: error.policy } });

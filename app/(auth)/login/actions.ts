@@ -6,7 +6,7 @@ import { getDb } from "@/db/client";
 import { signIn } from "@/lib/auth/config";
 import { clientIp } from "@/lib/http/client-ip";
 import { safeReturnTo } from "@/lib/http/return-to";
-import { assertRateLimit, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
+import { assertRateLimits, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
 import { recordAudit } from "@/lib/audit";
 import { GENERIC_SIGN_IN_FAILURE } from "@/lib/auth/messages";
 
@@ -19,8 +19,10 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
   const ip = clientIp(await headers());
   const db = await getDb();
   try {
-    await assertRateLimit(db, "sign-in:ip", ip);
-    await assertRateLimit(db, "sign-in:account", email.trim().toLowerCase() || "(empty)");
+    await assertRateLimits(db, [
+      ["sign-in:ip", ip],
+      ["sign-in:account", email.trim().toLowerCase() || "(empty)"],
+    ]);
   } catch (error) {
     if (!(error instanceof RateLimitedError)) throw error;
     await recordAudit(db, { action: "rate_limit.exceeded", ip, detail: { policy: error.policy } });

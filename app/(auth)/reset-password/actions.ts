@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { clientIp } from "@/lib/http/client-ip";
 import { OverloadedError } from "@/lib/passwords";
-import { assertRateLimit, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
+import { assertRateLimits, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
 import { checkResetToken } from "@/lib/reset-links";
 import { resetCookieName, resetCookieOptions } from "@/lib/reset-links/cookie";
 import { resetPasswordWithToken, sendResetLinkToAccount } from "@/lib/reset-links/flows";
@@ -53,8 +53,10 @@ export async function sendNewLinkAction(): Promise<NewLinkState> {
   if (check.status !== "expired") redirect("/reset-password");
   const ip = clientIp(await headers());
   try {
-    await assertRateLimit(db, "reset-link:ip", ip);
-    await assertRateLimit(db, "reset-link:address", check.email);
+    await assertRateLimits(db, [
+      ["reset-link:ip", ip],
+      ["reset-link:address", check.email],
+    ]);
   } catch (error) {
     if (error instanceof RateLimitedError) redirect(rateLimitedPath(error));
     throw error;

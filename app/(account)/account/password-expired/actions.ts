@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { currentSession } from "@/lib/auth/guards";
 import { clientIp } from "@/lib/http/client-ip";
-import { assertRateLimit, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
+import { assertRateLimits, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
 import { sendResetLinkToAccount } from "@/lib/reset-links/flows";
 
 export type ExpiredState = { sent?: boolean };
@@ -17,8 +17,10 @@ export async function emailMeALinkAction(): Promise<ExpiredState> {
   const db = await getDb();
   const ip = clientIp(await headers());
   try {
-    await assertRateLimit(db, "reset-link:ip", ip);
-    await assertRateLimit(db, "reset-link:address", session.user.email);
+    await assertRateLimits(db, [
+      ["reset-link:ip", ip],
+      ["reset-link:address", session.user.email],
+    ]);
   } catch (error) {
     if (error instanceof RateLimitedError) redirect(rateLimitedPath(error));
     throw error;
