@@ -6,6 +6,7 @@ import { desc, isNotNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { noticeRevisions } from "@/db/schema";
 import { renderEmail, type OutgoingEmail } from "@/lib/email";
+import { escapeHtml, fillSlots } from "@/lib/email/slots";
 import { env } from "@/lib/env";
 import { demoNotice } from "@/lib/incident/demo-notice";
 import { BreachNoticeEmail, type BreachNoticeSections } from "@/emails/breach-notice";
@@ -49,17 +50,8 @@ export async function buildNoticeTemplate(db: Db): Promise<NoticeTemplate> {
   return { subject: breachNoticeSubject(e.BRAND_NAME), html, text };
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#x27;");
-
 function formatExpiry(iso: string) {
   return new Date(iso).toLocaleString("en-US", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" }) + " UTC";
-}
-
-function fill(template: string, values: [string, string][]) {
-  let out = template;
-  for (const [from, to] of values) out = out.split(from).join(to);
-  return out;
 }
 
 export function personalise(template: NoticeTemplate, recipient: ClaimedRecipient): OutgoingEmail {
@@ -70,8 +62,8 @@ export function personalise(template: NoticeTemplate, recipient: ClaimedRecipien
   return {
     to: recipient.email,
     subject: template.subject,
-    html: fill(template.html, [[NAME, escapeHtml(name)], [URL_, escapeHtml(link.url)], [EXPIRES, escapeHtml(expires)]]),
-    text: fill(template.text, [[NAME, name], [URL_, link.url], [EXPIRES, expires]]),
+    html: fillSlots(template.html, [[NAME, escapeHtml(name)], [URL_, escapeHtml(link.url)], [EXPIRES, escapeHtml(expires)]]),
+    text: fillSlots(template.text, [[NAME, name], [URL_, link.url], [EXPIRES, expires]]),
     tags: [{ name: "kind", value: "breach_notice" }],
   };
 }

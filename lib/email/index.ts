@@ -5,9 +5,11 @@ import { render } from "@react-email/render";
 import type { ReactElement } from "react";
 import type { Db } from "@/db/client";
 import { sentEmails } from "@/db/schema";
+import { renderSlotted, type SlottedTemplate } from "./slots";
 import { emailTransport, type OutgoingEmail } from "./transport";
 
 export { emailTransport, TransportError } from "./transport";
+export { slotted, type SlottedTemplate } from "./slots";
 export type { EmailTransport, OutgoingEmail } from "./transport";
 
 export async function renderEmail(element: ReactElement): Promise<{ html: string; text: string }> {
@@ -18,7 +20,8 @@ export async function renderEmail(element: ReactElement): Promise<{ html: string
 export type SendInput = {
   to: string;
   subject: string;
-  template: ReactElement;
+  /** A React Email element, or a slotted one (lib/email/slots.ts) on busy paths. */
+  template: ReactElement | SlottedTemplate;
   /** what the email is, for the support desk: reset_link, password_changed, support_reply… */
   kind: string;
   userId?: number | null;
@@ -26,7 +29,11 @@ export type SendInput = {
 };
 
 export async function sendEmail(db: Db, input: SendInput): Promise<{ id: string }> {
-  const { html, text } = await renderEmail(input.template);
+  const template = input.template;
+  const { html, text } =
+    "kind" in template && template.kind === "slotted"
+      ? await renderSlotted(template, renderEmail)
+      : await renderEmail(template as ReactElement);
   const email: OutgoingEmail = {
     to: input.to,
     subject: input.subject,

@@ -6,7 +6,7 @@ import type { Db } from "@/db/client";
 import { users, type ResetPurpose } from "@/db/schema";
 import { emailSchema } from "@/lib/accounts/email";
 import { recordAudit } from "@/lib/audit";
-import { sendEmail } from "@/lib/email";
+import { sendEmail, slotted } from "@/lib/email";
 import { durationText, emailBrand } from "@/lib/email/brand";
 import { env } from "@/lib/env";
 import { hashPassword, normalizePassword, passwordProblems, verifyPassword } from "@/lib/passwords";
@@ -26,17 +26,19 @@ export async function sendResetLinkToAccount(
   if (!user || user.disabledAt) return { sent: false };
   const link = await issueResetLink(db, input);
   const brand = emailBrand();
+  const expiresInText = durationText(lifetimeMs(input.purpose));
+  const requestedBy = input.purpose === "agent" ? "agent" : "you";
   await sendEmail(db, {
     to: user.email,
     subject: resetLinkSubject(brand),
     kind: input.purpose === "agent" ? "reset_link_agent" : "reset_link",
     userId: input.userId,
-    template: createElement(ResetLinkEmail, {
-      brand,
-      url: link.url,
-      expiresInText: durationText(lifetimeMs(input.purpose)),
-      requestedBy: input.purpose === "agent" ? "agent" : "you",
-    }),
+    template: slotted(
+      "reset-link",
+      { brand, expiresInText, requestedBy },
+      { url: link.url },
+      ({ url }) => createElement(ResetLinkEmail, { brand, url, expiresInText, requestedBy }),
+    ),
   });
   return { sent: true };
 }
@@ -108,10 +110,9 @@ export async function resetPasswordWithToken(
     subject: passwordChangedSubject,
     kind: "password_changed",
     userId: check.userId,
-    template: createElement(PasswordChangedEmail, {
-      brand,
-      changedAtText: now.toUTCString(),
-    }),
+    template: slotted("password-changed", { brand }, { changedAtText: now.toUTCString() }, ({ changedAtText }) =>
+      createElement(PasswordChangedEmail, { brand, changedAtText }),
+    ),
   }).catch((error) => {
     // The password did change; a failed notification must not undo or hide that.
     console.error(`[email] password-changed notice failed: ${(error as Error).message}`);
