@@ -43,9 +43,11 @@ export async function startAppServer(options: {
   env: Record<string, string>;
   log?: (line: string) => void;
   readyTimeoutMs?: number;
+  /** Extra node flags, e.g. --cpu-prof (NODE_OPTIONS refuses it). */
+  nodeArgs?: string[];
 }): Promise<AppServer> {
   const url = `http://localhost:${options.port}`;
-  const child: ChildProcess = spawn(process.execPath, ["server.mjs"], {
+  const child: ChildProcess = spawn(process.execPath, [...(options.nodeArgs ?? []), "server.mjs"], {
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
