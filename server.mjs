@@ -6,12 +6,13 @@ import { createServer } from "node:http";
 import os from "node:os";
 
 // libuv's threadpool runs every Argon2 hash, and fs, dns and zlib work too.
-// It must hold every admitted hash (HASH_CONCURRENCY, default one per core)
-// plus room for the rest, or hashes queue there unseen and stall file reads.
+// It must hold every admitted hash (HASH_CONCURRENCY, default one per core
+// but one, as lib/passwords/admission.ts) plus room for the rest, or hashes
+// queue there unseen and stall file reads.
 // An ES module entry has already used the pool before this line runs, so the
 // size cannot be set from here: start the real server as a child with it.
 const hashConcurrency =
-  Number(process.env.HASH_CONCURRENCY) || Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  Number(process.env.HASH_CONCURRENCY) || Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
 const poolNeeded = Math.min(1024, hashConcurrency + 4);
 if (Number(process.env.UV_THREADPOOL_SIZE || 4) < poolNeeded) {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {

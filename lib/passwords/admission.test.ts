@@ -167,10 +167,12 @@ describe("hashingAdmission", () => {
     vi.unstubAllEnvs();
   });
 
-  it("defaults to one hash per core", () => {
+  it("defaults to one hash per core but one", () => {
     expect(hashingConcurrency({})).toBeGreaterThanOrEqual(1);
     expect(hashingConcurrency({ HASH_CONCURRENCY: "nonsense" })).toBe(hashingConcurrency({}));
     expect(hashingConcurrency({ HASH_CONCURRENCY: "5" })).toBe(5);
+    // One core stays free for the event loop; a single core still hashes.
+    expect([1, 2, 8].map((cores) => hashingConcurrency({}, cores))).toEqual([1, 1, 7]);
   });
 });
 

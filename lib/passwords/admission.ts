@@ -151,11 +151,20 @@ export class Admission {
   }
 }
 
-/** Hashes allowed at once in this process: HASH_CONCURRENCY, else one per core. */
-export function hashingConcurrency(source: Record<string, string | undefined> = process.env): number {
+/**
+ * Hashes allowed at once in this process: HASH_CONCURRENCY, else one per core
+ * but one. The core left over runs the event loop (pages, the database driver,
+ * session checks), so pages stay quick while hashing is saturated: on two
+ * cores a sign-in storm got 1.8× the page views at less than half the page
+ * p99, for 8% fewer sign-ins (docs/capacity.md, `results.concurrencyChoice`).
+ */
+export function hashingConcurrency(
+  source: Record<string, string | undefined> = process.env,
+  cores = os.availableParallelism?.() ?? os.cpus().length,
+): number {
   const configured = Number(source.HASH_CONCURRENCY);
   if (Number.isInteger(configured) && configured >= 1) return configured;
-  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+  return Math.max(1, cores - 1);
 }
 
 function setting(value: string | undefined, fallback: number, min: number): number {
