@@ -15,7 +15,7 @@ import { HASH_PARAMS, hashingConcurrency } from "@/lib/passwords";
 import { createTestDatabase } from "@/test/databases";
 import { hasProductionBuild, startAppServer, type AppServer } from "@/test/app-server";
 import { startThrowawayCluster } from "@/test/pg-cluster";
-import { closedLoop, type LoadResult } from "./lib/load";
+import { closedLoop, httpRequest, type LoadResult } from "./lib/load";
 import { writePlan } from "./lib/plan";
 import { table, svgChart, type Row } from "./lib/report";
 import { resetOnce } from "./lib/reset";
@@ -27,6 +27,7 @@ const APP_PORT = Number(process.env.BENCH_PORT || 3501);
 const PG_PORT = Number(process.env.BENCH_PG_PORT || 3519);
 const FLOW_SECONDS = Number(process.env.BENCH_SECONDS || 20);
 const PAGE_SECONDS = Number(process.env.BENCH_PAGE_SECONDS || 10);
+const MIX_SECONDS = Number(process.env.BENCH_MIX_SECONDS || 15);
 const RSS_BOUND_BYTES = 1024 * 1024 * 1024; // the stated bound under overload: 1 GiB
 const EXPIRY_ROWS = Number(process.env.BENCH_EXPIRY_ROWS || 1_000_000);
 const CAMPAIGN_SIZES = [10_000, 1_000_000];
@@ -43,11 +44,11 @@ const log = (line: string) => console.log(`[bench ${new Date().toISOString().sli
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : null);
 
-function rawArgon2(operation: "verify" | "hash+verify", seconds: number) {
+function rawArgon2(operation: "verify" | "hash+verify", seconds: number, at = concurrency) {
   const run = spawnSync(
     process.execPath,
-    [path.join(import.meta.dirname, "lib", "raw-argon2.mjs"), JSON.stringify({ params: HASH_PARAMS, concurrency, seconds, operation })],
-    { encoding: "utf8", env: { ...process.env, UV_THREADPOOL_SIZE: String(concurrency + 4) } },
+    [path.join(import.meta.dirname, "lib", "raw-argon2.mjs"), JSON.stringify({ params: HASH_PARAMS, concurrency: at, seconds, operation })],
+    { encoding: "utf8", env: { ...process.env, UV_THREADPOOL_SIZE: String(at + 4) } },
   );
   if (run.status !== 0) throw new Error(`raw Argon2 run failed: ${run.stderr}`);
   return JSON.parse(run.stdout.trim()) as { perSecond: number; units: number; seconds: number };
@@ -113,24 +114,26 @@ async function main() {
 
     const serverLog = path.join(os.tmpdir(), `rd-bench-server-${process.pid}.log`);
     const serverErrors: string[] = [];
-    server = await startAppServer({
-      port: APP_PORT,
-      log: (line) => {
-        fs.appendFileSync(serverLog, `${line}\n`);
-        if (/error|exception|unhandled/i.test(line) && serverErrors.length < 20) serverErrors.push(line.slice(0, 300));
-      },
-      env: {
-        ...(db.url ? { DATABASE_URL: db.url } : { DATA_DIR: db.dataDir! }),
-        AUTH_SECRET: process.env.AUTH_SECRET!,
-        UV_THREADPOOL_SIZE: String(concurrency + 4),
-        HASH_CONCURRENCY: String(concurrency),
-        HASH_MAX_WAITING: String(maxWaiting),
-        RATE_LIMIT_SIGNIN_PER_IP: "100000",
-        RATE_LIMIT_SIGNIN_PER_ACCOUNT: "10000",
-        RATE_LIMIT_TOKEN_PER_IP: "100000",
-        RATE_LIMIT_LINK_PER_IP: "100000",
-      },
-    });
+    const startServer = (hashConcurrency: number) =>
+      startAppServer({
+        port: APP_PORT,
+        log: (line) => {
+          fs.appendFileSync(serverLog, `${line}\n`);
+          if (/error|exception|unhandled/i.test(line) && serverErrors.length < 20) serverErrors.push(line.slice(0, 300));
+        },
+        env: {
+          ...(db.url ? { DATABASE_URL: db.url } : { DATA_DIR: db.dataDir! }),
+          AUTH_SECRET: process.env.AUTH_SECRET!,
+          UV_THREADPOOL_SIZE: String(hashConcurrency + 4),
+          HASH_CONCURRENCY: String(hashConcurrency),
+          HASH_MAX_WAITING: String(maxWaiting),
+          RATE_LIMIT_SIGNIN_PER_IP: "100000",
+          RATE_LIMIT_SIGNIN_PER_ACCOUNT: "10000",
+          RATE_LIMIT_TOKEN_PER_IP: "100000",
+          RATE_LIMIT_LINK_PER_IP: "100000",
+        },
+      });
+    server = await startServer(concurrency);
     const app = server;
     log(`Server on ${app.url} (pid ${app.pid}, ${Math.round(app.memory().rss / 2 ** 20)} MiB)`);
 
@@ -152,18 +155,20 @@ async function main() {
     // (1) Sign-ins against the raw verify rate.
     const agentForCsrf = new (await import("node:http")).Agent({ keepAlive: false });
     const signIn = await prepareSignIn(agentForCsrf, app.url);
-    const signInFlow = async (connections: number, seconds: number, honourRetryAfter = false) =>
+    const signInFlow = async (connections: number, seconds: number, honourRetryAfter = false, target = app) =>
       closedLoop({
         concurrency: connections,
         durationMs: seconds * 1000,
         honourRetryAfter,
         admittedKinds: ["signed-in", "refused"],
-        send: (agent, n) => signInOnce(agent, app.url, signIn!, signInEmail(n % signInAccounts), BENCH_PASSWORD),
+        send: (agent, n) => signInOnce(agent, target.url, signIn!, signInEmail(n % signInAccounts), BENCH_PASSWORD),
       });
+    // Enough virtual users to keep every hash slot busy whatever the concurrency.
+    const flowConnections = Math.max(8, concurrency * 4);
     if (signIn) {
       await signInFlow(concurrency, 2); // warm-up
       const cpu0 = app.cpuSeconds();
-      const run = await signInFlow(concurrency * 4, FLOW_SECONDS);
+      const run = await signInFlow(flowConnections, FLOW_SECONDS);
       const answered = (run.kinds["signed-in"] ?? 0) + (run.kinds.refused ?? 0);
       const perSecond = round(answered / run.seconds, 1);
       results.signIn = { ...run, signInsPerSecond: perSecond, serverCpuShare: round((app.cpuSeconds() - cpu0) / run.seconds), ratio: ratio(perSecond, rawVerify.perSecond) };
@@ -180,7 +185,7 @@ async function main() {
     if (resetProbe && resetProbe.kind === "reset") {
       const cpu0 = app.cpuSeconds();
       const run: LoadResult = await closedLoop({
-        concurrency: concurrency * 4,
+        concurrency: flowConnections,
         durationMs: FLOW_SECONDS * 1000,
         admittedKinds: ["reset"],
         send: async (agent) =>
@@ -191,6 +196,35 @@ async function main() {
       log(`  resets ${perSecond}/s (${JSON.stringify(run.kinds)})`);
     } else {
       results.reset = { pending: resetProbe ? `a reset through the form gave ${JSON.stringify(resetProbe)}` : "no reset pages (/reset-password) on this branch yet" };
+    }
+
+    // The choice of HASH_CONCURRENCY: a sign-in storm with people loading the
+    // sign-in page at the same time, here and below with every core hashing.
+    const stormMix = async (target: AppServer) => {
+      const pages = closedLoop({
+        concurrency: 2,
+        durationMs: MIX_SECONDS * 1000,
+        admittedKinds: ["page"],
+        send: async (agent) => {
+          const reply = await httpRequest(agent, `${target.url}/login`);
+          return { status: reply.status, kind: reply.status === 200 ? "page" : "other" };
+        },
+      });
+      const signIns = await signInFlow(flowConnections, MIX_SECONDS, false, target);
+      const pageRun = await pages;
+      return {
+        seconds: MIX_SECONDS,
+        signInsPerSecond: round(((signIns.kinds["signed-in"] ?? 0) + (signIns.kinds.refused ?? 0)) / signIns.seconds, 1),
+        signInLatencyMs: signIns.latencyMs.admitted ?? null,
+        pagesPerSecond: round((pageRun.kinds.page ?? 0) / pageRun.seconds, 1),
+        pageLatencyMs: pageRun.latencyMs.page ?? null,
+        statuses: { signIn: signIns.statuses, page: pageRun.statuses },
+      };
+    };
+    const choice: Record<string, Record<string, unknown>> = {};
+    if (signIn) {
+      choice[String(concurrency)] = { default: true, rawVerifyPerSecond: round(rawVerify.perSecond, 1), signInRatio: (results.signIn as { ratio?: number }).ratio ?? null, storm: await stormMix(app) };
+      log(`  storm at HASH_CONCURRENCY ${concurrency}: ${JSON.stringify(choice[String(concurrency)].storm)}`);
     }
 
     // (3) Overload: 20 × the admission capacity (running + waiting) in concurrent sign-ins.
@@ -239,6 +273,26 @@ async function main() {
     results.serverLog = { path: serverLog, firstErrorLines: serverErrors };
     await app.stop();
     server = undefined;
+    const allCores = os.availableParallelism?.() ?? os.cpus().length;
+    if (signIn && allCores !== concurrency) {
+      const rawAll = rawArgon2("verify", 8, allCores);
+      server = await startServer(allCores);
+      const every = server;
+      await signInFlow(allCores, 2, false, every); // warm-up
+      const alone = await signInFlow(Math.max(8, allCores * 4), FLOW_SECONDS, false, every);
+      const perSecond = round(((alone.kinds["signed-in"] ?? 0) + (alone.kinds.refused ?? 0)) / alone.seconds, 1);
+      choice[String(allCores)] = {
+        default: false,
+        rawVerifyPerSecond: round(rawAll.perSecond, 1),
+        signInsPerSecond: perSecond,
+        signInRatio: ratio(perSecond, rawAll.perSecond),
+        storm: await stormMix(every),
+      };
+      await every.stop();
+      server = undefined;
+      log(`  every core hashing (${allCores}): sign-ins ${perSecond}/s alone (raw ${round(rawAll.perSecond, 1)}/s); storm ${JSON.stringify(choice[String(allCores)].storm)}`);
+    }
+    results.concurrencyChoice = choice;
     const verifyAfter = rawArgon2("verify", 8);
     const resetAfter = rawArgon2("hash+verify", 8);
     const raw = results.rawArgon2 as Record<string, number>;
@@ -251,6 +305,10 @@ async function main() {
     log(`  raw Argon2 again: verify ${raw.verifyPerSecondAfter}/s, hash+verify ${raw.hashPlusVerifyPerSecondAfter}/s (limits: the larger)`);
     const signInResult = results.signIn as Record<string, number>;
     if (signInResult.signInsPerSecond) signInResult.ratio = ratio(signInResult.signInsPerSecond, raw.verifyPerSecond)!;
+    const defaultChoice = choice[String(concurrency)];
+    if (defaultChoice) {
+      Object.assign(defaultChoice, { rawVerifyPerSecond: raw.verifyPerSecond, signInsPerSecond: signInResult.signInsPerSecond, signInRatio: signInResult.ratio });
+    }
     const resetResult = results.reset as Record<string, number>;
     if (resetResult.resetsPerSecond) resetResult.ratio = ratio(resetResult.resetsPerSecond, raw.hashPlusVerifyPerSecond)!;
 
@@ -301,6 +359,22 @@ async function main() {
       target: 0.7,
       note: r.signIn.pending as string | undefined,
     },
+    ...Object.entries((r.concurrencyChoice ?? {}) as Record<string, Record<string, unknown>>)
+      .filter(([, c]) => !c.default)
+      .map(([hashes, c]): Row => {
+        const mine = ((r.concurrencyChoice as Record<string, Record<string, unknown>>)[String(concurrency)]?.storm ?? {}) as Record<string, unknown>;
+        const theirs = (c.storm ?? {}) as Record<string, unknown>;
+        const p99 = (x: Record<string, unknown>) => (x.pageLatencyMs as { p99?: number } | null)?.p99 ?? "?";
+        return {
+          key: "signInEveryCore",
+          figure: `(1′) same, ${hashes} hashes at once (every core)`,
+          measured: `${c.signInsPerSecond}/s`,
+          limit: `${c.rawVerifyPerSecond}/s`,
+          ratio: num(c.signInRatio),
+          target: null,
+          note: `storm with page loads: ${theirs.signInsPerSecond} sign-ins/s + ${theirs.pagesPerSecond} pages/s (p99 ${p99(theirs)} ms) vs default ${mine.signInsPerSecond} + ${mine.pagesPerSecond} (p99 ${p99(mine)} ms)`,
+        };
+      }),
     {
       key: "reset",
       figure: "(2) resets/s ÷ raw hash+verify/s",
@@ -361,7 +435,7 @@ async function main() {
     finishedAt: finishedAt.toISOString(),
     seconds: round((finishedAt.getTime() - startedAt.getTime()) / 1000, 1),
     machine,
-    settings: { hashConcurrency: concurrency, hashMaxWaiting: maxWaiting, flowSeconds: FLOW_SECONDS, pageSeconds: PAGE_SECONDS, database: db.kind },
+    settings: { hashConcurrency: concurrency, hashConcurrencyDefault: "cores − 1 (min 1), lib/passwords/admission.ts", hashMaxWaiting: maxWaiting, flowSeconds: FLOW_SECONDS, pageSeconds: PAGE_SECONDS, database: db.kind },
     summary: rows.map(({ key, figure, ratio: value, target }) => ({ key, figure, ratio: value, target })),
     results,
   };

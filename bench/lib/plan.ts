@@ -85,6 +85,27 @@ export function planMarkdown(report: Json, providerCallsPerSecond: number, batch
   }
   lines.push("");
 
+  // The choice of HASH_CONCURRENCY, measured side by side.
+  const choice = (at(report, "results.concurrencyChoice") ?? {}) as Record<string, Json>;
+  const settings = Object.entries(choice);
+  if (settings.length > 1) {
+    lines.push("**How many hashes at once (`HASH_CONCURRENCY`).**");
+    lines.push(
+      "A sign-in storm with people loading the sign-in page at the same time, for each setting in the same run (`results.concurrencyChoice.<hashes>.storm`):",
+      "",
+      "| hashes at once | sign-ins/s alone (÷ raw verify at that concurrency) | storm: sign-ins/s | storm: pages/s | page p50 / p99 |",
+      "|---:|---:|---:|---:|---:|",
+    );
+    for (const [hashes, c] of settings) {
+      const storm = (c.storm ?? {}) as Json;
+      const page = (storm.pageLatencyMs ?? {}) as { p50?: number; p99?: number };
+      lines.push(
+        `| ${hashes}${c.default ? " (default)" : ""} | ${fmt(Number(c.signInsPerSecond), 1)} (${fmt(Number(c.signInRatio), 2)}) | ${fmt(Number(storm.signInsPerSecond), 1)} | ${fmt(Number(storm.pagesPerSecond), 1)} | ${fmt(page.p50 ?? 0, 0)} / ${fmt(page.p99 ?? 0, 0)} ms |`,
+      );
+    }
+    lines.push("");
+  }
+
   // Memory and overload.
   const peakRss = cite("results.overload.peakRssBytes");
   const admitted = at(report, "results.overload.admittedLatencyMs") as { p50?: number; p99?: number } | null;
