@@ -61,7 +61,6 @@ test.beforeAll(async () => {
     DATABASE_URL: databaseUrl,
     AUTH_SECRET: process.env.AUTH_SECRET!,
     RATE_LIMIT_SIGNIN_PER_ACCOUNT: String(PER_ACCOUNT_LIMIT),
-    UV_THREADPOOL_SIZE: "8",
   };
   [a, b] = await Promise.all([startAppServer({ port: PORT_A, env }), startAppServer({ port: PORT_B, env })]);
 });

@@ -1,6 +1,6 @@
 // Starts the production server (server.mjs, after `next build`) on a port,
-// for the bench and the multi-instance test. The child gets libuv's pool size
-// itself, so it does not re-exec and its pid is the server's (for RSS).
+// for the bench and the multi-instance test. The child's pid is the server's
+// (for RSS and CPU).
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";

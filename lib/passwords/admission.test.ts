@@ -162,7 +162,8 @@ describe("hashingAdmission", () => {
     vi.stubEnv("HASH_MAX_WAIT_MS", "500");
     resetHashingAdmission();
     const a = hashingAdmission();
-    expect([a.concurrency, a.maxWaiting, a.maxWaitMs]).toEqual([3, 7, 500]);
+    // Two per hashing thread: the one it runs and the next, held so the thread never idles.
+    expect([a.concurrency, a.maxWaiting, a.maxWaitMs]).toEqual([6, 7, 500]);
     expect(hashingAdmission()).toBe(a); // one per process
     vi.unstubAllEnvs();
   });

@@ -1,8 +1,10 @@
-// Argon2 admission control (SPEC 5.4): at most `concurrency` hashes run at
-// once, at most `maxWaiting` wait, none waits longer than `maxWaitMs`. Past
-// that the caller gets OverloadedError at once and answers 503 + Retry-After,
-// so memory stays bounded however many requests arrive: each hash holds
-// 19 MiB only while it runs, and a waiter costs a few hundred bytes.
+// Argon2 admission control (SPEC 5.4): at most `concurrency` hashes are given
+// to the hashing threads at once (two per thread: lib/passwords/hash-threads.ts
+// runs one and holds the next), at most `maxWaiting` wait, none waits longer
+// than `maxWaitMs`. Past that the caller gets OverloadedError at once and
+// answers 503 + Retry-After, so memory stays bounded however many requests
+// arrive: each hash holds 19 MiB only while it runs, one per thread, and a
+// waiter costs a few hundred bytes.
 import os from "node:os";
 
 export class OverloadedError extends Error {
@@ -181,9 +183,9 @@ export function hashingAdmission(): Admission {
     const concurrency = hashingConcurrency();
     const maxWaiting = setting(process.env.HASH_MAX_WAITING, 64, 0);
     const maxWaitMs = setting(process.env.HASH_MAX_WAIT_MS, 2000, 10);
-    // server.mjs makes libuv's threadpool larger than `concurrency`, or the
-    // hashes would queue there unseen and starve fs and dns.
-    store.__resetDeskAdmission = new Admission(concurrency, maxWaiting, maxWaitMs);
+    // Each hashing thread (lib/passwords/hash-threads.ts) runs one hash and
+    // holds the next, so it never waits for the event loop between two.
+    store.__resetDeskAdmission = new Admission(2 * concurrency, maxWaiting, maxWaitMs);
   }
   return store.__resetDeskAdmission;
 }
