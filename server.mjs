@@ -1,29 +1,11 @@
 // The production server: Next.js behind a thin Node HTTP layer that knows the
 // client's socket address (Next.js no longer exposes it) and refuses oversize
 // bodies before any parsing. Start with `npm run serve` after `next build`.
-import { spawn } from "node:child_process";
 import { createServer } from "node:http";
-import os from "node:os";
 
-// libuv's threadpool runs every Argon2 hash, and fs, dns and zlib work too.
-// It must hold every admitted hash (HASH_CONCURRENCY, default one per core
-// but one, as lib/passwords/admission.ts) plus room for the rest, or hashes
-// queue there unseen and stall file reads.
-// An ES module entry has already used the pool before this line runs, so the
-// size cannot be set from here: start the real server as a child with it.
-const hashConcurrency =
-  Number(process.env.HASH_CONCURRENCY) || Math.max(1, (os.availableParallelism?.() ?? os.cpus().length) - 1);
-const poolNeeded = Math.min(1024, hashConcurrency + 4);
-if (Number(process.env.UV_THREADPOOL_SIZE || 4) < poolNeeded) {
-  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: "inherit",
-    env: { ...process.env, UV_THREADPOOL_SIZE: String(poolNeeded) },
-  });
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
-} else {
-  await startServer();
-}
+// Argon2 runs on its own threads (lib/passwords/hash-threads.ts), not in
+// libuv's pool, so the pool keeps its default size for fs, dns and crypto.
+await startServer();
 
 // Server actions accept less than other requests (next.config.ts
 // serverActions.bodySizeLimit); Next.js answers a larger one with a 500, so it

@@ -124,7 +124,6 @@ async function main() {
         env: {
           ...(db.url ? { DATABASE_URL: db.url } : { DATA_DIR: db.dataDir! }),
           AUTH_SECRET: process.env.AUTH_SECRET!,
-          UV_THREADPOOL_SIZE: String(hashConcurrency + 4),
           HASH_CONCURRENCY: String(hashConcurrency),
           HASH_MAX_WAITING: String(maxWaiting),
           RATE_LIMIT_SIGNIN_PER_IP: "100000",
