@@ -106,7 +106,11 @@ async function startServer() {
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;
-  server.listen(port, hostname, () => {
+  // A spike opens thousands of connections at once: with Node's default
+  // accept backlog (511) the excess handshakes are dropped and retried by the
+  // clients' kernels after 1, 2, 4, 8 s, which showed as a 15-18 s tail in the
+  // overload bench. The kernel caps this at net.core.somaxconn.
+  server.listen({ port, host: hostname, backlog: 4096 }, () => {
     console.log(`Reset Desk listening on http://localhost:${port}`);
   });
 
