@@ -156,9 +156,9 @@ export class Admission {
 /**
  * Hashes allowed at once in this process: HASH_CONCURRENCY, else one per core
  * but one. The core left over runs the event loop (pages, the database driver,
- * session checks), so pages stay quick while hashing is saturated: on two
- * cores a sign-in storm got 1.8× the page views at less than half the page
- * p99, for 8% fewer sign-ins (docs/capacity.md, `results.concurrencyChoice`).
+ * session checks), so pages stay quick while hashing is saturated; the bench
+ * measures both settings side by side (docs/capacity.md,
+ * `results.concurrencyChoice`).
  */
 export function hashingConcurrency(
   source: Record<string, string | undefined> = process.env,
