@@ -107,19 +107,22 @@ async function currentIncident(db: Pick<Db, "select">) {
   return incident ?? null;
 }
 
+// A revision as admins see it, with who published it (by email).
+const revisionColumns = {
+  id: noticeRevisions.id,
+  publishedAt: noticeRevisions.publishedAt,
+  publishedBy: users.email,
+  sections: noticeRevisions.sections,
+  faq: noticeRevisions.faq,
+};
+
 /** The editor's starting point (the latest revision), the updates and every revision, newest first. */
 export async function noticeForEditing(db: Db, actor: SessionUser): Promise<NoticeEditorData> {
   assertAdmin(actor);
   const incident = await currentIncident(db);
   if (!incident) return { form: EMPTY_FORM, updates: [], revisions: [] };
   const revisions = await db
-    .select({
-      id: noticeRevisions.id,
-      publishedAt: noticeRevisions.publishedAt,
-      publishedBy: users.email,
-      sections: noticeRevisions.sections,
-      faq: noticeRevisions.faq,
-    })
+    .select(revisionColumns)
     .from(noticeRevisions)
     .leftJoin(users, eq(users.id, noticeRevisions.publishedBy))
     .where(eq(noticeRevisions.incidentId, incident.id))
@@ -154,13 +157,7 @@ export async function revisionForAdmin(db: Db, actor: SessionUser, id: number): 
   assertAdmin(actor);
   if (!Number.isSafeInteger(id) || id < 1) return null;
   const [row] = await db
-    .select({
-      id: noticeRevisions.id,
-      publishedAt: noticeRevisions.publishedAt,
-      publishedBy: users.email,
-      sections: noticeRevisions.sections,
-      faq: noticeRevisions.faq,
-    })
+    .select(revisionColumns)
     .from(noticeRevisions)
     .leftJoin(users, eq(users.id, noticeRevisions.publishedBy))
     .where(eq(noticeRevisions.id, id));
