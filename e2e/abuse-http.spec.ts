@@ -71,7 +71,8 @@ test.describe("server actions with hostile values", () => {
         expectNoServerError(status, `sign-in with ${JSON.stringify(String(email).slice(0, 40))}`);
         expect(hasSessionCookie(response.headers())).toBe(false);
         const body = await response.text();
-        expect(body).toContain("Email or password is incorrect.");
+        const answer = `status ${status}, redirect ${response.headers()["x-action-redirect"] ?? "none"}`;
+        expect(body, answer).toContain("Email or password is incorrect.");
       }),
       { numRuns: RUNS },
     );
