@@ -22,6 +22,7 @@ import { resetOnce } from "./lib/reset";
 import { BENCH_PASSWORD, newPassword, seedBench, signInEmail } from "./lib/seed";
 import { prepareSignIn, signInOnce } from "./lib/signin";
 import { hasWrk, measureThroughput } from "./lib/wrk";
+import { figureNames, onlyFigures, runFigures } from "./figures";
 
 const APP_PORT = Number(process.env.BENCH_PORT || 3501);
 const PG_PORT = Number(process.env.BENCH_PG_PORT || 3519);
@@ -81,6 +82,8 @@ async function optionalHook(file: string, exportName: string, options: Record<st
 }
 
 async function main() {
+  const only = onlyFigures();
+  if (only) return runOnly(only);
   const startedAt = new Date();
   log(`${os.cpus().length} cores (${os.cpus()[0]?.model}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   if (!hasProductionBuild()) {
@@ -333,6 +336,10 @@ async function main() {
       };
     }
     results.campaign = campaign;
+
+    // Figures of later issues (bench/figures/*.ts).
+    const figureApp = (server as AppServer | undefined) ?? (server = await startServer(concurrency));
+    await runFigures(figureNames(), { log, databaseUrl: db.baseUrl, appUrl: figureApp.url, appPid: figureApp.pid, pageSeconds: PAGE_SECONDS }, results);
   } finally {
     await server?.stop();
     await db.cleanup();
@@ -452,6 +459,35 @@ async function main() {
   );
   console.log(`\n${table(rows)}\n`);
   log(`Wrote bench/results/latest.json, latest.svg and the plan in docs/capacity.md in ${report.seconds} s.`);
+}
+
+/** `--only a,b`: the app on a seeded database and just those figures; results in bench/results/only-a,b.json. */
+async function runOnly(names: string[]) {
+  const startedAt = new Date();
+  if (!hasProductionBuild()) throw new Error("No production build: run `npm run build` first.");
+  const db = await database();
+  const results: Record<string, unknown> = {};
+  let server: AppServer | undefined;
+  try {
+    const handle = await connect({ databaseUrl: db.url, dataDir: db.dataDir });
+    await seedBench(handle.db, { signIn: 50, reset: 50 });
+    await handle.close();
+    server = await startAppServer({
+      port: APP_PORT,
+      env: { ...(db.url ? { DATABASE_URL: db.url } : { DATA_DIR: db.dataDir! }), AUTH_SECRET: process.env.AUTH_SECRET! },
+    });
+    if (db.baseUrl) process.env.DATABASE_URL = db.baseUrl;
+    await runFigures(names, { log, databaseUrl: db.baseUrl, appUrl: server.url, appPid: server.pid, pageSeconds: PAGE_SECONDS }, results);
+  } finally {
+    await server?.stop();
+    await db.cleanup();
+  }
+  const report = { startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), only: names, loadAverageAtEnd: os.loadavg(), results };
+  const file = path.join(resultsDir, `only-${names.join(",")}.json`);
+  fs.mkdirSync(resultsDir, { recursive: true });
+  fs.writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(JSON.stringify(results, null, 2));
+  log(`Wrote ${path.relative(process.cwd(), file)}.`);
 }
 
 main().catch((error) => {
