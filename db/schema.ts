@@ -240,6 +240,7 @@ export const sentEmails = pgTable(
   },
   (t) => [
     index("sent_emails_to_idx").on(t.to, t.createdAt),
+    index("sent_emails_user_idx").on(t.userId, t.createdAt),
     index("sent_emails_message_idx").on(t.providerMessageId),
   ],
 );
@@ -279,6 +280,7 @@ export const supportRequests = pgTable(
     uniqueIndex("support_requests_reference_key").on(t.reference),
     index("support_requests_status_idx").on(t.status, t.createdAt),
     index("support_requests_email_idx").on(t.email),
+    index("support_requests_user_idx").on(t.userId, t.createdAt),
   ],
 );
 
@@ -335,4 +337,30 @@ export const jobs = pgTable("jobs", {
 export const metricSnapshots = pgTable("metric_snapshots", {
   at: ts("at").primaryKey(),
   counts: jsonb("counts").$type<Record<string, number>>().notNull(),
+});
+
+// The dashboard's counts at any size (decision 0013): every write to a counted
+// table appends its net change here from a statement-level trigger (no hot
+// row: concurrent writers on every instance only append), and the metrics
+// worker folds the deltas into `counters`. A count is its counter plus the
+// deltas not folded yet.
+export const counters = pgTable("counters", {
+  metric: text("metric").primaryKey(),
+  value: bigint("value", { mode: "number" }).notNull().default(0),
+});
+
+export const counterDeltas = pgTable(
+  "counter_deltas",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    metric: text("metric").notNull(),
+    delta: bigint("delta", { mode: "number" }).notNull(),
+  },
+  (t) => [index("counter_deltas_metric_idx").on(t.metric)],
+);
+
+// Accounts whose password was reset at least once (the "Passwords reset"
+// count): the primary key makes counting a user's first reset race-free.
+export const countedResets = pgTable("counted_resets", {
+  userId: bigint("user_id", { mode: "number" }).primaryKey(),
 });

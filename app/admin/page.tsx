@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { requireRole } from "@/lib/auth/guards";
 import { campaignProgress, listCampaigns } from "@/lib/campaigns";
-import { COUNT_LABELS, incidentCounts, recentSnapshots, snapshotIfDue, type IncidentCounts } from "@/lib/campaigns/metrics";
+import { COUNT_LABELS, incidentCounts, snapshotsSince, wholeIncident, type IncidentCounts } from "@/lib/campaigns/metrics";
 import { CountsChart } from "./_components/counts-chart";
 import { ProgressBar } from "./_components/progress-bar";
 
@@ -19,9 +19,7 @@ function eta(seconds: number | null) {
 export default async function DashboardPage() {
   await requireRole("admin", "/admin");
   const db = await getDb();
-  const counts = await incidentCounts(db);
-  await snapshotIfDue(db, counts);
-  const points = await recentSnapshots(db);
+  const [counts, lastDay, incident] = await Promise.all([incidentCounts(db), snapshotsSince(db, 24), wholeIncident(db)]);
   const latest = (await listCampaigns(db))[0];
   const campaign = latest ? await campaignProgress(db, latest.id) : null;
   return (
@@ -39,7 +37,11 @@ export default async function DashboardPage() {
       </ul>
       <section className="panel stack" aria-labelledby="over-time">
         <h2 id="over-time">Over time</h2>
-        <CountsChart points={points} />
+        <p className="muted">The app takes a snapshot of the counts every minute, whether or not this page is open.</p>
+        <h3 id="chart-day">Last 24 hours</h3>
+        <CountsChart points={lastDay} id="chart-day-svg" />
+        <h3 id="chart-incident">Whole incident</h3>
+        <CountsChart points={incident} id="chart-incident-svg" />
       </section>
       <section className="panel stack" aria-labelledby="campaign-now">
         <h2 id="campaign-now">Campaign</h2>

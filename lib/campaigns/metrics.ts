@@ -1,9 +1,9 @@
 // The incident dashboard's numbers (SPEC 3): live counts, and snapshots of
 // them (metric_snapshots) for the chart over time. Shared by every instance.
-import { desc } from "drizzle-orm";
-import { sql } from "drizzle-orm";
+import { asc, gt, sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
 import { metricSnapshots } from "@/db/schema";
+import { readCounters } from "./counters";
 
 export type IncidentCounts = {
   expired: number;
@@ -25,7 +25,14 @@ export const COUNT_LABELS: Record<keyof IncidentCounts, string> = {
   openRequests: "Open support requests",
 };
 
+/** The dashboard's counts, from the counters (a few rows read, whatever the size). */
 export async function incidentCounts(db: Db): Promise<IncidentCounts> {
+  const values = await readCounters(db, Object.keys(COUNT_LABELS));
+  return Object.fromEntries(Object.keys(COUNT_LABELS).map((k) => [k, values[k] ?? 0])) as IncidentCounts;
+}
+
+/** The same counts by full scans: what the counters must always equal (tests, `cli metrics check`). */
+export async function incidentCountsByScan(db: Db): Promise<IncidentCounts> {
   const [row] = rowsOf<Record<string, number | string>>(
     await db.execute(sql`
       select
@@ -48,21 +55,46 @@ export async function incidentCounts(db: Db): Promise<IncidentCounts> {
   };
 }
 
-/** Stores the counts as a snapshot when the last one is older than `everySeconds`. */
-export async function snapshotIfDue(db: Db, counts: IncidentCounts, everySeconds = 60) {
+/**
+ * Stores the counts as this minute's snapshot. Every instance's worker calls
+ * it each minute; the minute is the key, so there is one snapshot a minute
+ * however many instances run.
+ */
+export async function takeSnapshot(db: Db, counts?: IncidentCounts) {
+  const values = counts ?? (await incidentCounts(db));
   await db.execute(sql`
     insert into metric_snapshots (at, counts)
-    select now(), ${JSON.stringify(counts)}::jsonb
-    where not exists (select 1 from metric_snapshots where at > now() - make_interval(secs => ${everySeconds}))
+    values (date_trunc('minute', now()), ${JSON.stringify(values)}::jsonb)
     on conflict (at) do nothing`);
 }
 
-export async function recentSnapshots(db: Db, limit = 120): Promise<{ at: Date; counts: Partial<IncidentCounts> }[]> {
-  const rows = await db
+export type ChartPoint = { at: Date; counts: Partial<IncidentCounts> };
+
+/** Every snapshot of the last `hours` hours (one a minute: at most 1,440 for a day). */
+export async function snapshotsSince(db: Db, hours = 24): Promise<ChartPoint[]> {
+  return db
     .select({ at: metricSnapshots.at, counts: metricSnapshots.counts })
     .from(metricSnapshots)
-    .orderBy(desc(metricSnapshots.at))
-    .limit(limit);
-  return rows.reverse();
+    .where(gt(metricSnapshots.at, sql`now() - make_interval(hours => ${hours})`))
+    .orderBy(asc(metricSnapshots.at));
 }
 
+/**
+ * The whole incident in at most `points` points: the last snapshot of each
+ * equal slice of time since the first one (a week of minutes is ~10,000 rows
+ * of a small table, read by its primary key).
+ */
+export async function wholeIncident(db: Db, points = 240): Promise<ChartPoint[]> {
+  const rows = rowsOf<{ at: Date | string; counts: Partial<IncidentCounts> | string }>(
+    await db.execute(sql`
+      with bounds as (select min(at) as first, greatest(extract(epoch from max(at) - min(at)), 60) as span from metric_snapshots)
+      select distinct on (slice) at, counts from (
+        select s.at, s.counts, floor(extract(epoch from s.at - b.first) / (b.span / ${points}))::int as slice
+        from metric_snapshots s, bounds b
+      ) x
+      order by slice, at desc`),
+  );
+  return rows
+    .map((r) => ({ at: new Date(r.at), counts: typeof r.counts === "string" ? JSON.parse(r.counts) : r.counts }))
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+}

@@ -10,23 +10,24 @@ const SERIES: { key: keyof IncidentCounts; label: string; color: string; dash?: 
   { key: "openRequests", label: "Open requests", color: "#b45309", dash: "8 3 2 3" },
 ];
 
-export function CountsChart({ points }: { points: { at: Date; counts: Partial<IncidentCounts> }[] }) {
+export function CountsChart({ points, id }: { points: { at: Date; counts: Partial<IncidentCounts> }[]; id: string }) {
   const width = 640;
   const height = 240;
   const pad = { left: 56, right: 12, top: 12, bottom: 28 };
   if (points.length < 2) {
-    return <p className="muted">The chart fills in as snapshots are taken (one a minute while the dashboard is open).</p>;
+    return <p className="muted">Not enough snapshots yet: the chart fills in a minute at a time.</p>;
   }
   const t0 = points[0].at.getTime();
   const t1 = points[points.length - 1].at.getTime();
   const max = Math.max(1, ...points.flatMap((p) => SERIES.map((s) => p.counts[s.key] ?? 0)));
   const x = (t: number) => pad.left + ((t - t0) / Math.max(1, t1 - t0)) * (width - pad.left - pad.right);
   const y = (v: number) => height - pad.bottom - (v / max) * (height - pad.top - pad.bottom);
-  const fmt = (d: Date) => d.toISOString().slice(11, 16) + " UTC";
+  const long = t1 - t0 > 24 * 3600 * 1000;
+  const fmt = (d: Date) => (long ? d.toISOString().slice(5, 16).replace("T", " ") : d.toISOString().slice(11, 16)) + " UTC";
   return (
     <figure style={{ margin: 0 }}>
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby="chart-title" style={{ width: "100%", height: "auto", maxWidth: `${width}px` }}>
-        <title id="chart-title">Counts over time, from {fmt(points[0].at)} to {fmt(points[points.length - 1].at)}</title>
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-labelledby={`${id}-title`} style={{ width: "100%", height: "auto", maxWidth: `${width}px` }}>
+        <title id={`${id}-title`}>Counts over time, from {fmt(points[0].at)} to {fmt(points[points.length - 1].at)}</title>
         <line x1={pad.left} y1={y(0)} x2={width - pad.right} y2={y(0)} stroke="#6b7280" />
         <line x1={pad.left} y1={pad.top} x2={pad.left} y2={y(0)} stroke="#6b7280" />
         <text x={pad.left - 6} y={pad.top + 10} textAnchor="end" fontSize="11" fill="#374151">{max.toLocaleString("en-US")}</text>
