@@ -20,25 +20,27 @@ export type ConnectOptions = {
   dataDir?: string; // a folder, or "memory://" for a throwaway in-memory database
   poolMax?: number;
   migrate?: boolean;
+  /** Sees every query drizzle sends (the EXPLAIN test collects a page's queries with it). */
+  logger?: { logQuery: (query: string, params: unknown[]) => void };
 };
 
 export async function connect(opts: ConnectOptions): Promise<Handle> {
   const handle = opts.databaseUrl
-    ? await connectPostgres(opts.databaseUrl, opts.poolMax ?? 10)
-    : await connectPglite(opts.dataDir ?? ".data");
+    ? await connectPostgres(opts.databaseUrl, opts.poolMax ?? 10, opts.logger)
+    : await connectPglite(opts.dataDir ?? ".data", opts.logger);
   if (opts.migrate !== false) await runMigrations(handle);
   return handle;
 }
 
-async function connectPostgres(url: string, max: number): Promise<Handle> {
+async function connectPostgres(url: string, max: number, logger: ConnectOptions["logger"]): Promise<Handle> {
   const { default: postgres } = await import("postgres");
   const { drizzle } = await import("drizzle-orm/postgres-js");
   const client = postgres(url, { max, onnotice: () => {}, connect_timeout: 10 });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  const db = drizzle(client, { schema, logger }) as unknown as Db;
   return { db, kind: "postgres", close: () => client.end({ timeout: 5 }) };
 }
 
-async function connectPglite(dataDir: string): Promise<Handle> {
+async function connectPglite(dataDir: string, logger: ConnectOptions["logger"]): Promise<Handle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   const memory = dataDir.startsWith("memory://");
@@ -46,7 +48,7 @@ async function connectPglite(dataDir: string): Promise<Handle> {
   try {
     const client = memory ? new PGlite() : new PGlite(path.resolve(dataDir));
     await client.waitReady;
-    const db = drizzle(client, { schema }) as unknown as Db;
+    const db = drizzle(client, { schema, logger }) as unknown as Db;
     return {
       db,
       kind: "pglite",

@@ -1,0 +1,156 @@
+// Every query an agent or admin page runs is indexed for 24 million rows: run
+// each page's data functions with a logger that collects their queries, then
+// EXPLAIN each one with sequential scans priced out (enable_seqscan = off; a
+// plan that still scans has no index to use) on a database with a few
+// thousand rows, analysed. A sequential scan of a big table fails the test and
+// names the query. Pages added later add their functions to PAGE_FUNCTIONS.
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, rowsOf, type Db } from "@/db/client";
+import { findUserById } from "@/lib/accounts/index";
+import { auditEventsFor } from "@/lib/audit";
+import { sessionStateFor } from "@/lib/auth/session-state";
+import { campaignProgress, listCampaigns } from "@/lib/campaigns";
+import { incidentCounts, snapshotsSince, wholeIncident } from "@/lib/campaigns/metrics";
+import { findJob, recentJobs } from "@/lib/expiry";
+import { loadPublishedNotice, noticeForEditing } from "@/lib/incident/notice";
+import { listStaff } from "@/lib/support/agents";
+import { customerOverview, findCustomerByEmail } from "@/lib/support/customers";
+import { listQueue } from "@/lib/support/queue";
+import { getRequestForAgent } from "@/lib/support/requests";
+import { createTestDatabase } from "./databases";
+
+const BIG_TABLES = ["users", "sent_emails", "audit_events", "campaign_recipients", "support_messages"];
+
+type Ids = { admin: number; agent: number; customer: number; customerEmail: string; campaign: number; request: number; job: number };
+type PageFunction = { page: string; name: string; run: (db: Db, ids: Ids) => Promise<unknown> };
+
+export const PAGE_FUNCTIONS: PageFunction[] = [
+  { page: "every signed-in page (session check)", name: "sessionStateFor", run: (db, ids) => sessionStateFor(db, { uid: ids.customer, sv: 1 }) },
+  { page: "/account", name: "findUserById", run: (db, ids) => findUserById(db, ids.customer) },
+  { page: "/account", name: "auditEventsFor", run: (db, ids) => auditEventsFor(db, ids.customer, 50) },
+  { page: "/admin", name: "incidentCounts", run: (db) => incidentCounts(db) },
+  { page: "/admin", name: "snapshotsSince", run: (db) => snapshotsSince(db, 24) },
+  { page: "/admin", name: "wholeIncident", run: (db) => wholeIncident(db) },
+  { page: "/admin, /admin/campaigns", name: "listCampaigns", run: (db) => listCampaigns(db) },
+  { page: "/admin, /admin/campaigns", name: "campaignProgress", run: (db, ids) => campaignProgress(db, ids.campaign) },
+  { page: "/admin/expiry", name: "recentJobs", run: (db) => recentJobs(db, "expiry") },
+  { page: "/admin/expiry", name: "findJob", run: (db, ids) => findJob(db, ids.job) },
+  { page: "/admin/agents", name: "listStaff", run: (db, ids) => listStaff(db, ids.admin) },
+  { page: "/admin/notice", name: "noticeForEditing", run: (db, ids) => noticeForEditing(db, { id: ids.admin, email: "admin@explain.example.com", name: null, role: "admin" }) },
+  { page: "/notice", name: "loadPublishedNotice", run: (db) => loadPublishedNotice(db) },
+  { page: "/support (each view)", name: "listQueue", run: async (db, ids) => Promise.all((["open", "mine", "waiting", "resolved"] as const).map((f) => listQueue(db, ids.agent, f))) },
+  { page: "/support/requests/[id]", name: "getRequestForAgent", run: (db, ids) => getRequestForAgent(db, ids.agent, ids.request) },
+  { page: "/support (lookup by email)", name: "findCustomerByEmail", run: (db, ids) => findCustomerByEmail(db, ids.agent, ids.customerEmail) },
+  { page: "/support/customers/[id]", name: "customerOverview", run: (db, ids) => customerOverview(db, ids.agent, ids.customer) },
+];
+
+let captured: { query: string; params: unknown[] }[] = [];
+let handle: Awaited<ReturnType<typeof connect>>;
+let drop: () => Promise<void>;
+let ids: Ids;
+
+async function seed(db: Db): Promise<Ids> {
+  const one = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await db.execute(q))[0];
+  const { id: admin } = await one<{ id: number }>(sql`insert into users (email, role) values ('admin@explain.example.com', 'admin') returning id`);
+  const { id: agent } = await one<{ id: number }>(sql`insert into users (email, role) values ('agent@explain.example.com', 'agent') returning id`);
+  await db.execute(sql`
+    insert into users (email, name, role, password_expired_at)
+    select 'c' || g || '@explain.example.com', 'Customer ' || g, 'customer', case when g % 3 = 0 then now() end from generate_series(1, 20000) g`);
+  const customer = await one<{ id: number; email: string }>(sql`select id, email from users where email = 'c777@explain.example.com'`);
+  await db.execute(sql`
+    insert into sent_emails ("to", user_id, kind, subject, status, created_at)
+    select u.email, u.id, 'breach_notice', 'Notice', (array['sent', 'delivered', 'bounced'])[1 + u.id % 3], now() - make_interval(secs => u.id)
+    from users u where u.role = 'customer'`);
+  await db.execute(sql`
+    insert into audit_events (action, subject_id, actor_id, at)
+    select (array['password.changed', 'auth.sign_in', 'reset_link.sent'])[1 + u.id % 3], u.id, u.id, now() - make_interval(secs => u.id)
+    from users u where u.role = 'customer'`);
+  const { id: campaign } = await one<{ id: number }>(sql`insert into campaigns (name, status, enqueue_done) values ('Explained', 'running', true) returning id`);
+  await db.execute(sql`
+    insert into campaign_recipients (campaign_id, user_id, email, status)
+    select ${campaign}, u.id, u.email, (array['pending', 'sent', 'delivered'])[1 + u.id % 3] from users u where u.role = 'customer'`);
+  await db.execute(sql`
+    insert into support_requests (reference, email, name, user_id, status, created_at)
+    select 'RD-EX' || g, 'c' || g || '@explain.example.com', 'Customer ' || g, null, (array['open', 'waiting', 'resolved'])[1 + g % 3], now() - make_interval(secs => g)
+    from generate_series(1, 3000) g`);
+  await db.execute(sql`update support_requests r set user_id = u.id from users u where u.email = r.email`);
+  await db.execute(sql`
+    insert into support_messages (request_id, kind, body)
+    select r.id, 'customer', 'Help with ' || r.reference from support_requests r, generate_series(1, 3)`);
+  const { id: request } = await one<{ id: number }>(sql`select id from support_requests where reference = 'RD-EX777'`);
+  const { id: job } = await one<{ id: number }>(sql`insert into jobs (kind, scope, at) values ('expiry', '{"kind":"customers"}', now()) returning id`);
+  await db.execute(sql`
+    insert into metric_snapshots (at, counts)
+    select date_trunc('minute', now()) - make_interval(mins => g), jsonb_build_object('expired', g) from generate_series(1, 3000) g`);
+  await db.execute(sql`analyze`);
+  // bigint ids come back as strings from the postgres driver
+  return { admin: Number(admin), agent: Number(agent), customer: Number(customer.id), customerEmail: customer.email, campaign: Number(campaign), request: Number(request), job: Number(job) };
+}
+
+type PlanNode = { "Node Type": string; "Relation Name"?: string; Plans?: PlanNode[] };
+
+function seqScans(node: PlanNode, out: string[] = []): string[] {
+  if (node["Node Type"] === "Seq Scan" && node["Relation Name"]) out.push(node["Relation Name"]);
+  for (const child of node.Plans ?? []) seqScans(child, out);
+  return out;
+}
+
+/** EXPLAIN (FORMAT JSON) with the query's own parameters, sequential scans priced out. */
+async function explain(query: string, params: unknown[]): Promise<PlanNode> {
+  const client = (handle.db as unknown as { $client: unknown }).$client as {
+    begin?: (fn: (tx: { unsafe: (q: string, p?: unknown[]) => Promise<unknown[]> }) => Promise<unknown>) => Promise<unknown>;
+    query?: (q: string, p?: unknown[]) => Promise<{ rows: unknown[] }>;
+    exec?: (q: string) => Promise<unknown>;
+  };
+  let rows: unknown[];
+  if (client.begin) {
+    rows = (await client.begin(async (tx) => {
+      await tx.unsafe("set local enable_seqscan = off");
+      return tx.unsafe(`explain (format json) ${query}`, params as never[]);
+    })) as unknown[];
+  } else {
+    await client.exec!("set enable_seqscan = off");
+    rows = (await client.query!(`explain (format json) ${query}`, params)).rows;
+  }
+  const cell = Object.values(rows[0] as Record<string, unknown>)[0];
+  const parsed = (typeof cell === "string" ? JSON.parse(cell) : cell) as { Plan: PlanNode }[];
+  return parsed[0].Plan;
+}
+
+beforeAll(async () => {
+  const created = await createTestDatabase();
+  drop = created.drop;
+  handle = await connect({
+    databaseUrl: created.url,
+    dataDir: "memory://",
+    poolMax: 3,
+    logger: { logQuery: (query, params) => captured.push({ query, params }) },
+  });
+  ids = await seed(handle.db);
+}, 120_000);
+
+afterAll(async () => {
+  await handle?.close();
+  await drop?.();
+});
+
+describe("every query a page runs is indexed", () => {
+  it("the check itself sees a scan (a filter on an unindexed column)", async () => {
+    expect(seqScans(await explain(`select id from users where name = $1`, ["Customer 5"]))).toContain("users");
+  });
+
+  for (const fn of PAGE_FUNCTIONS) {
+    it(`${fn.page}: ${fn.name}`, async () => {
+      captured = [];
+      await fn.run(handle.db, ids);
+      const queries = captured.filter((q) => /^\s*(select|with|insert|update|delete)\b/i.test(q.query));
+      captured = [];
+      expect(queries.length).toBeGreaterThan(0);
+      for (const q of queries) {
+        const scanned = seqScans(await explain(q.query, q.params)).filter((t) => BIG_TABLES.includes(t));
+        expect(scanned, `sequential scan of ${scanned.join(", ")} in:\n${q.query}`).toEqual([]);
+      }
+    });
+  }
+});
