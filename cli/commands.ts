@@ -19,7 +19,7 @@ const seedDemoCommand: Command = {
   summary: "seed the demo incident, accounts and notice (idempotent)",
   usage: "seed-demo",
   run: async ({ db, log }) => {
-    const report = await seedDemo(await db(), log);
+    const report = await seedDemo(await db(), log, { breachDay: true });
     log(`Demo seeded: ${report.created} accounts created, ${report.existing} already there.`);
     for (const a of DEMO_ACCOUNTS) log(`  ${a.role.padEnd(6)} ${a.email}  /  ${a.password}`);
   },

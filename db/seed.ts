@@ -7,6 +7,7 @@ import { upsertUser } from "@/lib/accounts";
 import { env } from "@/lib/env";
 import { demoNotice } from "@/lib/incident/demo-notice";
 import { hashPassword } from "@/lib/passwords";
+import { seedBreachDay } from "./seed-breach-day";
 
 // Demo-only sign-ins, printed at start. seed-demo refuses to run in production.
 export const DEMO_ACCOUNTS = [
@@ -18,7 +19,11 @@ export const DEMO_CUSTOMER_COUNT = 300;
 
 export type SeedReport = { created: number; existing: number; incidentCreated: boolean };
 
-export async function seedDemo(db: Db, log: (line: string) => void = () => {}): Promise<SeedReport> {
+export async function seedDemo(
+  db: Db,
+  log: (line: string) => void = () => {},
+  options: { breachDay?: boolean } = {},
+): Promise<SeedReport> {
   if (env().production) {
     throw new Error("seed-demo creates accounts with published passwords: it never runs in production.");
   }
@@ -90,5 +95,6 @@ export async function seedDemo(db: Db, log: (line: string) => void = () => {}): 
   }
   report.created += missing.length;
   report.existing += emails.length - missing.length;
+  if (options.breachDay) await seedBreachDay(db, log);
   return report;
 }

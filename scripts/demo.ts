@@ -58,7 +58,7 @@ async function main() {
   const { connect } = await import("@/db/client");
   const { seedDemo, DEMO_ACCOUNTS, DEMO_CUSTOMER_COUNT } = await import("@/db/seed");
   const handle = await connect({ databaseUrl: process.env.DATABASE_URL, dataDir });
-  const report = await seedDemo(handle.db, (line) => console.log(line));
+  const report = await seedDemo(handle.db, (line) => console.log(line), { breachDay: true });
   await handle.close();
   console.log(
     report.created ? `Seeded ${report.created} accounts.` : "Demo data already present: nothing seeded.",
