@@ -120,9 +120,16 @@ function periodicEnds(s: string): number[] {
   return ends;
 }
 
-/** True when `s` is a run of at most half its length, repeated (the last copy may be cut short). */
+/**
+ * True when `s` is a run of at most half its length, repeated (the last copy may
+ * be cut short), separators aside (bluefish bluefish).
+ */
 export function isRepeatedRun(s: string): boolean {
-  const chars = Array.from(s);
+  const squeezed = Array.from(s).filter((ch) => !SEPARATORS.has(ch));
+  return repeats(Array.from(s)) || (squeezed.length >= 6 && repeats(squeezed));
+}
+
+function repeats(chars: string[]): boolean {
   for (let period = 1; period <= chars.length / 2; period++) {
     let repeats = true;
     for (let i = period; i < chars.length && repeats; i++) repeats = chars[i] === chars[i - period];

@@ -108,6 +108,23 @@ describe("setting the new password (SPEC 4.5, 4.6)", () => {
     expect((await checkResetToken(db, tokenOf(link.url))).status).toBe("valid");
   });
 
+  it("refuses a leaked password only the server's corpus knows, and a generated pattern, by the field", async () => {
+    const { db } = testDb();
+    const { id } = await customer();
+    const link = await issueResetLink(db, { userId: id, purpose: "self_service" });
+    const [before] = await db.select().from(users).where(eq(users.id, id));
+    for (const [password, reason] of [
+      ["PerAsperaAdAstra", /leaked passwords/],
+      ["123123123123123", /repeats/],
+      ["qwertyuiopasdfg", /keyboard/],
+    ] as const) {
+      const result = await resetPasswordWithToken(db, { token: tokenOf(link.url), password, confirm: password, ip: null });
+      expect(result, password).toEqual({ ok: false, fieldErrors: { password: [expect.stringMatching(reason)] } });
+    }
+    expect((await db.select().from(users).where(eq(users.id, id)))[0]).toEqual(before);
+    expect((await checkResetToken(db, tokenOf(link.url))).status).toBe("valid");
+  });
+
   it("in one step: new Argon2id hash, expiry cleared, session version moved on, a 'changed' email", async () => {
     const { db } = testDb();
     const { id, email } = await customer();
