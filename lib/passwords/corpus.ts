@@ -74,32 +74,39 @@ export function hashInto(text: string, out: Uint32Array, at = 0): void {
   finish(a, b, text.length, out, at);
 }
 
-/** Hashes every line of `text` (normalised already) into a sorted, deduplicated key array. */
-export function buildKeys(text: string): { keys: Uint32Array; count: number; lines: number } {
-  let lines = 0;
-  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === NEWLINE) lines++;
-  const words = new Uint32Array((lines + 1) * 2);
+/**
+ * Hashes every line of the file's bytes into a sorted, deduplicated key array.
+ * ASCII lines (all but a handful) are lowercased and hashed byte by byte, with
+ * no string made; the rest are decoded, NFKC-normalised and lowercased first,
+ * exactly as a typed password is.
+ */
+export function buildKeys(bytes: Uint8Array): { keys: Uint32Array; count: number; lines: number } {
+  let newlines = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === NEWLINE) newlines++;
+  const words = new Uint32Array((newlines + 1) * 2);
+  const decoder = new TextDecoder();
   let n = 0;
-  let a = A0;
-  let b = B0;
-  let length = 0;
-  const flush = () => {
-    if (length > 0) finish(a, b, length, words, 2 * n++);
-    a = A0;
-    b = B0;
-    length = 0;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === NEWLINE) flush();
-    else if (c === CARRIAGE_RETURN && text.charCodeAt(i + 1) === NEWLINE) continue;
-    else {
-      a = Math.imul(a ^ c, PA);
-      b = Math.imul(b ^ c, PB);
-      length++;
+  let lineStart = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i < bytes.length && bytes[i] !== NEWLINE) continue;
+    let end = i;
+    if (end > lineStart && bytes[end - 1] === CARRIAGE_RETURN) end--;
+    if (end > lineStart) {
+      let a = A0;
+      let b = B0;
+      let ascii = true;
+      for (let j = lineStart; j < end && ascii; j++) {
+        let c = bytes[j];
+        if (c > 127) ascii = false;
+        if (c >= 65 && c <= 90) c += 32;
+        a = Math.imul(a ^ c, PA);
+        b = Math.imul(b ^ c, PB);
+      }
+      if (ascii) finish(a, b, end - lineStart, words, 2 * n++);
+      else hashInto(decoder.decode(bytes.subarray(lineStart, end)).normalize("NFKC").toLowerCase(), words, 2 * n++);
     }
+    lineStart = i + 1;
   }
-  flush();
   const sorted = new BigUint64Array(words.buffer, 0, n).sort();
   // Drop duplicates in place ("Password" and "password" become one entry).
   let distinct = 0;
@@ -111,8 +118,7 @@ export function buildKeys(text: string): { keys: Uint32Array; count: number; lin
 function load(): Corpus {
   const started = performance.now();
   const file = corpusPath();
-  const raw = fs.readFileSync(file, "utf8");
-  const { keys, count, lines } = buildKeys(raw.normalize("NFKC").toLowerCase());
+  const { keys, count, lines } = buildKeys(fs.readFileSync(file));
   const stats: CorpusStats = {
     lines,
     distinct: count,
