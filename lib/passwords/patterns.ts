@@ -108,12 +108,14 @@ function sameEnd(s: string, start: number): number {
 /** For every start, how far `s` repeats what came before it, for the best period (…123 then 123123). */
 function periodicEnds(s: string): number[] {
   const n = s.length;
+  const codes = new Uint16Array(n);
+  for (let i = 0; i < n; i++) codes[i] = s.charCodeAt(i);
   const ends = new Array<number>(n).fill(0);
   for (let period = 1; period < n; period++) {
     // Walk backwards so each position knows how long its match with `period` back lasts.
     let run = 0;
     for (let i = n - 1; i >= period; i--) {
-      run = s[i] === s[i - period] ? run + 1 : 0;
+      run = codes[i] === codes[i - period] ? run + 1 : 0;
       if (i + run > ends[i]) ends[i] = i + run;
     }
   }

@@ -21,8 +21,12 @@ const LOOK_ALIKES: Record<string, string> = {
   "+": "t",
 };
 
-function undoLookAlikes(chars: string[], one: "i" | "l"): string {
-  return chars.map((ch) => (ch === "1" ? one : (LOOK_ALIKES[ch] ?? ch))).join("");
+// Each look-alike is one UTF-16 unit and so is its letter: the swapped text has
+// the same offsets as the original, and any stretch of it can be sliced out.
+function undoLookAlikes(text: string, one: "i" | "l"): string {
+  let out = "";
+  for (const ch of text) out += ch === "1" ? one : (LOOK_ALIKES[ch] ?? ch);
+  return out;
 }
 
 const LETTER = /\p{L}/u;
@@ -62,17 +66,21 @@ export function isListedVariant(password: string, listed: (candidate: string) =>
     if (!cheap.has(text)) cheap.set(text, cheapAddition(text));
     return cheap.get(text)!;
   };
+  // Where each character starts, in UTF-16 units, to slice cores out of the strings.
+  const offsets: number[] = [0];
+  for (const ch of chars) offsets.push(offsets[offsets.length - 1] + ch.length);
+  const swapped = { i: undoLookAlikes(password, "i"), l: undoLookAlikes(password, "l") };
   for (const front of trimLengths(leading)) {
     for (const back of trimLengths(trailing)) {
-      const core = chars.slice(front, n - back);
-      if (core.length < MIN_CORE) continue;
-      const added = front > 0 || back > 0;
-      if (front > 0 && !isCheap(chars.slice(0, front).join(""))) continue;
-      if (back > 0 && !isCheap(chars.slice(n - back).join(""))) continue;
-      const plain = core.join("");
-      if (added && listed(plain)) return true;
+      if (n - back - front < MIN_CORE) continue;
+      if (front > 0 && !isCheap(password.slice(0, offsets[front]))) continue;
+      if (back > 0 && !isCheap(password.slice(offsets[n - back]))) continue;
+      const from = offsets[front];
+      const to = offsets[n - back];
+      const plain = password.slice(from, to);
+      if ((front > 0 || back > 0) && listed(plain)) return true;
       for (const one of ["i", "l"] as const) {
-        const undone = undoLookAlikes(core, one);
+        const undone = swapped[one].slice(from, to);
         if (undone !== plain && listed(undone)) return true;
       }
     }
