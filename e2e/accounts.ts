@@ -18,7 +18,7 @@ export function customerEmail(n: number, state: "active" | "expired"): string {
 
 /*
  * Ranges by spec file (keep them disjoint):
- *   001-039  auth / reset flows (issue 3)
+ *   001-039  auth / reset flows (issue 3); 036-037 the breach blocklist (issue 15)
  *   040-059  notice (issue 4)
  *   060-099  expiry and campaigns (issue 5)
  *   100-139  support desk (issue 6)

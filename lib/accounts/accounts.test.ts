@@ -33,6 +33,13 @@ describe("upsertUser (create-user)", () => {
     await expect(upsertUser(db, { email: uniqueEmail(), role: "agent", password: "short" })).rejects.toThrow(
       /at least 15 characters/,
     );
+    // The CLI and the seed go through the server's check, breach corpus included.
+    await expect(upsertUser(db, { email: uniqueEmail(), role: "agent", password: "PerAsperaAdAstra" })).rejects.toThrow(
+      /leaked passwords/,
+    );
+    await expect(upsertUser(db, { email: uniqueEmail(), role: "agent", password: "123451234512345" })).rejects.toThrow(
+      /repeats/,
+    );
     await expect(upsertUser(db, { email: uniqueEmail(), role: "boss" })).rejects.toThrow(/Unknown role/);
     await expect(upsertUser(db, { email: "not-an-email", role: "agent" })).rejects.toThrow(/Invalid email/);
     expect((await db.select({ id: users.id }).from(users)).length).toBe(before);

@@ -5,7 +5,7 @@ import type { Db } from "@/db/client";
 import { users, userRoles, type UserRole } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
-import { hashPassword, passwordProblems } from "@/lib/passwords";
+import { hashPassword, newPasswordProblems } from "@/lib/passwords";
 import { emailSchema } from "./email";
 
 export { normalizeEmail, emailSchema, maskEmail } from "./email";
@@ -43,11 +43,11 @@ export async function upsertUser(db: Db, input: UpsertUserInput): Promise<Upsert
   if (name && name.length > 200) throw new InputError("A name has at most 200 characters.");
   let passwordHash: string | null = null;
   if (input.password !== undefined) {
-    const problems = passwordProblems(input.password, env().PASSWORD_MIN_LENGTH, {
+    const problems = newPasswordProblems(input.password, env().PASSWORD_MIN_LENGTH, {
       email,
       brandName: env().BRAND_NAME,
     });
-    if (problems.length) throw new InputError(`Password refused: ${problems.join(" ")}`);
+    if (problems.password) throw new InputError(`Password refused: ${problems.password.join(" ")}`);
     passwordHash = await hashPassword(input.password.normalize("NFKC"));
   }
   const now = new Date();

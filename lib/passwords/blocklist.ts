@@ -26,6 +26,11 @@ export function blocklistSize(): number {
   return (common ?? load()).size;
 }
 
+/** Exactly on the list (no variants): what the variant check looks cores up in. */
+export function inCommonList(normalizedLower: string): boolean {
+  return (common ?? load()).has(normalizedLower);
+}
+
 export function isCommonPassword(normalizedLower: string): boolean {
   const set = common ?? load();
   if (set.has(normalizedLower)) return true;

@@ -9,7 +9,7 @@ import { recordAudit } from "@/lib/audit";
 import { sendEmail, slotted } from "@/lib/email";
 import { durationText, emailBrand } from "@/lib/email/brand";
 import { env } from "@/lib/env";
-import { hashPassword, normalizePassword, passwordProblems, verifyPassword } from "@/lib/passwords";
+import { hashPassword, newPasswordProblems, normalizePassword, verifyPassword } from "@/lib/passwords";
 import PasswordChangedEmail, { passwordChangedSubject } from "@/emails/password-changed";
 import ResetLinkEmail, { resetLinkSubject } from "@/emails/reset-link";
 import { checkResetToken, issueResetLink, lifetimeMs, markLinkUsed, revokeAllLinks } from "./index";
@@ -69,11 +69,11 @@ export async function resetPasswordWithToken(
   if (check.status !== "valid") return { ok: false, invalidLink: true };
 
   const password = normalizePassword(input.password);
-  const problems = passwordProblems(input.password, env().PASSWORD_MIN_LENGTH, {
+  const problems = newPasswordProblems(input.password, env().PASSWORD_MIN_LENGTH, {
     email: check.email,
     brandName: env().BRAND_NAME,
   });
-  if (problems.length) return { ok: false, fieldErrors: { password: problems } };
+  if (problems.password) return { ok: false, fieldErrors: problems };
   if (input.password !== input.confirm) {
     return { ok: false, fieldErrors: { confirm: ["The two passwords do not match."] } };
   }

@@ -108,13 +108,30 @@ describe("setting the new password (SPEC 4.5, 4.6)", () => {
     expect((await checkResetToken(db, tokenOf(link.url))).status).toBe("valid");
   });
 
+  it("refuses a leaked password only the server's corpus knows, and a generated pattern, by the field", async () => {
+    const { db } = testDb();
+    const { id } = await customer();
+    const link = await issueResetLink(db, { userId: id, purpose: "self_service" });
+    const [before] = await db.select().from(users).where(eq(users.id, id));
+    for (const [password, reason] of [
+      ["PerAsperaAdAstra", /leaked passwords/],
+      ["123123123123123", /repeats/],
+      ["qwertyuiopasdfg", /keyboard/],
+    ] as const) {
+      const result = await resetPasswordWithToken(db, { token: tokenOf(link.url), password, confirm: password, ip: null });
+      expect(result, password).toEqual({ ok: false, fieldErrors: { password: [expect.stringMatching(reason)] } });
+    }
+    expect((await db.select().from(users).where(eq(users.id, id)))[0]).toEqual(before);
+    expect((await checkResetToken(db, tokenOf(link.url))).status).toBe("valid");
+  });
+
   it("in one step: new Argon2id hash, expiry cleared, session version moved on, a 'changed' email", async () => {
     const { db } = testDb();
     const { id, email } = await customer();
     await db.update(users).set({ passwordExpiredAt: new Date(Date.now() - 1000) }).where(eq(users.id, id));
     const link = await issueResetLink(db, { userId: id, purpose: "self_service" });
     const [before] = await db.select().from(users).where(eq(users.id, id));
-    const long = "ünïcödé passphrase ".repeat(4); // 76 code points
+    const long = "ünïcödé passphrase: a distant lighthouse blinks twice over the cold sea"; // 71 code points, nothing repeated
     expect(await resetPasswordWithToken(db, { token: tokenOf(link.url), password: long, confirm: long, ip: "203.0.113.9" })).toEqual({ ok: true });
     const [after] = await db.select().from(users).where(eq(users.id, id));
     expect(after.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
