@@ -61,7 +61,7 @@ export async function assertRateLimits(
   now = new Date(),
 ): Promise<{ policy: RateLimitPolicy; count: number; limit: number }[]> {
   const settings = env();
-  const { windowMs, windowStart } = windowOf(now);
+  const { windowStart } = windowOf(now);
   const keyed = checks.map(([policy, identifier]) => ({ policy, key: keyOf(policy, identifier) }));
   // One row per distinct bucket: an upsert may not touch the same row twice.
   const distinct = [...new Map(keyed.map((k) => [`${k.policy}\0${k.key}`, k])).values()];
