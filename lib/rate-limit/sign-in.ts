@@ -95,17 +95,16 @@ export async function settleSignInAttempt(db: Db, attempt: SignInAttempt, outcom
       });
     return;
   }
-  const [forgiven] = await db
-    .delete(rateLimitBuckets)
-    .where(
-      and(
-        eq(rateLimitBuckets.policy, ACCOUNT_AT_IP),
-        eq(rateLimitBuckets.key, attempt.accountAtIpKey),
-        eq(rateLimitBuckets.windowStart, attempt.windowStart),
-      ),
+  // One statement: forget this account's failures here, and give them back with the reservation.
+  await db.execute(sql`
+    with forgiven as (
+      delete from ${rateLimitBuckets}
+      where policy = ${ACCOUNT_AT_IP} and key = ${attempt.accountAtIpKey} and window_start = ${attempt.windowStart.toISOString()}
+      returning count
     )
-    .returning({ count: rateLimitBuckets.count });
-  await giveBack(db, attempt, 1 + (forgiven?.count ?? 0));
+    update ${rateLimitBuckets}
+    set count = greatest(0, ${rateLimitBuckets.count} - 1 - coalesce((select sum(count) from forgiven), 0))
+    where policy = ${FAILURES} and key = ${attempt.failureKey} and window_start = ${attempt.windowStart.toISOString()}`);
 }
 
 async function giveBack(db: Db, attempt: SignInAttempt, by: number) {
