@@ -20,7 +20,7 @@ function median(values: number[]) {
 export default async function signInLimits(ctx: FigureContext) {
   process.env.AUTH_SECRET ||= "bench-secret-bench-secret-bench-secret-0123456789";
   process.env.RATE_LIMIT_SIGNIN_PER_IP = "100000";
-  process.env.RATE_LIMIT_SIGNIN_PER_ACCOUNT = "100000";
+  process.env.RATE_LIMIT_SIGNIN_PER_ACCOUNT = "10000";
   resetEnvCache();
   const created = await createTestDatabase();
   const handle = await connect({ databaseUrl: created.url, dataDir: "memory://", poolMax: 2 });
