@@ -2,7 +2,7 @@
 // "Sign-in limits"): on PGlite by default, on PostgreSQL with DATABASE_URL.
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
-import { users } from "@/db/schema";
+import { rateLimitBuckets, users } from "@/db/schema";
 import { resetEnvCache } from "@/lib/env";
 import { hashPassword } from "@/lib/passwords";
 import { uniqueEmail, withTestDb } from "@/test/db";
@@ -144,5 +144,17 @@ describe("sign-in limits: attackers, not customers (issue 15)", () => {
     const counts: Record<string, number> = {};
     for (const r of results) counts[outcome(r)] = (counts[outcome(r)] ?? 0) + 1;
     expect(counts).toEqual({ refused: 5, "limited:sign-in:ip": 15 });
+  });
+
+  it("stores no address or IP in the sign-in buckets, only hashes", async () => {
+    const { db } = testDb();
+    const [email] = await customers(1, "private");
+    const ip = "203.0.113.201";
+    const now = aWindow();
+    await signInWithLimits(db, { email, password: WRONG, ip }, now);
+    await signInWithLimits(db, { email, password: PASSWORD, ip }, now);
+    const rows = JSON.stringify(await db.select().from(rateLimitBuckets));
+    expect(rows).not.toContain(ip);
+    expect(rows).not.toContain(email);
   });
 });
