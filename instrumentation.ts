@@ -3,6 +3,20 @@
 // (counter folding, a snapshot a minute) starts in this process.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Only server.mjs knows the client's address (and replaces the header that
+  // carries it); under plain `next start` every customer would share one
+  // per-IP budget, or pick their own address. Refuse rather than run so.
+  if (
+    process.env.NODE_ENV === "production" &&
+    process.env.RESET_DESK_SERVER !== "1" &&
+    process.env.NEXT_PHASE !== "phase-production-build"
+  ) {
+    console.error(
+      "Reset Desk does not run under plain `next start` in production: start it with `npm run serve` " +
+        "(node server.mjs), which knows each client's address for the rate limits and the audit trail.",
+    );
+    process.exit(1);
+  }
   const { env } = await import("./lib/env");
   env();
   // `next build` loads this too; what follows is for the running server only.

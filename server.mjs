@@ -55,6 +55,17 @@ function hasMalformedEscapes(url = "/") {
 }
 
 async function startServer() {
+  const { CLIENT_ADDRESS_HEADER, clientAddress, parseTrustProxy } = await import("./lib/http/client-address.mjs");
+  let trustProxy;
+  try {
+    trustProxy = parseTrustProxy(process.env.TRUST_PROXY);
+  } catch (error) {
+    console.error(`Invalid configuration:\n  TRUST_PROXY: ${error.message}`);
+    process.exit(1);
+  }
+  // Tells instrumentation.ts that this server is in front (plain `next start`
+  // would leave every customer without a true address: it refuses to start).
+  process.env.RESET_DESK_SERVER = "1";
   const { default: next } = await import("next");
   const { createInFlightLimit, watchEventLoopLag } = await import("./lib/http/in-flight.mjs");
 
@@ -77,8 +88,9 @@ async function startServer() {
   await app.prepare();
 
   const server = createServer((req, res) => {
-    // Whatever the client sent in this header is replaced by what we saw.
-    req.headers["x-reset-desk-ip"] = req.socket.remoteAddress ?? "unknown";
+    // Whatever the client sent in this header is replaced by what we saw
+    // (the socket, or X-Forwarded-For read right to left past our proxies).
+    req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, trustProxy);
     // Pages with Referrer-Policy: no-referrer (the reset pages) make browsers
     // send "Origin: null" on form posts, which Next.js refuses for server
     // actions. Sec-Fetch-Site is set only by the browser: "same-origin" proves
@@ -111,7 +123,7 @@ async function startServer() {
   // clients' kernels after 1, 2, 4, 8 s, which showed as a 15-18 s tail in the
   // overload bench. The kernel caps this at net.core.somaxconn.
   server.listen({ port, host: hostname, backlog: 4096 }, () => {
-    console.log(`Reset Desk listening on http://localhost:${port}`);
+    console.log(`Reset Desk listening on http://localhost:${port} (client addresses: ${trustProxy.describe})`);
   });
 
   for (const signal of ["SIGINT", "SIGTERM"]) {

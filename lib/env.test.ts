@@ -19,8 +19,24 @@ describe("settings (SPEC 2)", () => {
     [{ ...base, BRAND_COLOR: "blue" }, /BRAND_COLOR/],
     [{ ...base, DATABASE_URL: "mysql://x" }, /DATABASE_URL/],
     [{ ...base, RATE_LIMIT_SIGNIN_PER_IP: "-1" }, /RATE_LIMIT_SIGNIN_PER_IP/],
+    [{ ...base, RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP: "50" }, /RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP: must be at least/],
+    [{ ...base, TRUST_PROXY: "yes" }, /TRUST_PROXY: "yes" is not an address/],
+    [{ ...base, TRUST_PROXY: "10.0.0.0/8, 300.0.0.1" }, /TRUST_PROXY/],
   ])("refuses %j with a message naming the variable", (source, message) => {
     expect(() => parseEnv(source as Record<string, string>)).toThrow(message);
+  });
+
+  it("reads TRUST_PROXY as false, a hop count or a list of addresses and ranges", () => {
+    for (const value of ["false", "0", "1", "true", "3", "10.0.0.0/8, loopback, 2001:db8::/32"]) {
+      expect(parseEnv({ ...base, TRUST_PROXY: value }).TRUST_PROXY).toBe(value);
+    }
+    expect(parseEnv(base).TRUST_PROXY).toBe("false");
+  });
+
+  it("caps all sign-in attempts per IP at 3000 by default, never below the failure budget", () => {
+    expect(parseEnv(base).RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP).toBe(3000);
+    expect(parseEnv({ ...base, RATE_LIMIT_SIGNIN_PER_IP: "100000" }).RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP).toBe(100000);
+    expect(parseEnv({ ...base, RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP: "500" }).RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP).toBe(500);
   });
 
   it("defaults to Resend in production", () => {

@@ -1,6 +1,7 @@
 // Every setting, validated once by zod. A bad value stops start-up with a
 // message naming the variable (SPEC section 2).
 import { z } from "zod";
+import { parseTrustProxy } from "./http/client-address.mjs";
 
 const bool = z
   .enum(["true", "false", "1", "0"])
@@ -35,6 +36,8 @@ const schema = z
     RATE_LIMIT_WINDOW_SECONDS: int(900, 10, 86400),
     RATE_LIMIT_SIGNIN_PER_ACCOUNT: int(10, 1, 10000),
     RATE_LIMIT_SIGNIN_PER_IP: int(100, 1, 100000),
+    // Unset: 3000, or RATE_LIMIT_SIGNIN_PER_IP if that is higher (never below the failure budget).
+    RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP: z.coerce.number().int().min(1).max(10000000).optional(),
     RATE_LIMIT_LINK_PER_ADDRESS: int(5, 1, 10000),
     RATE_LIMIT_LINK_PER_IP: int(30, 1, 100000),
     RATE_LIMIT_TOKEN_PER_IP: int(30, 1, 100000),
@@ -51,7 +54,17 @@ const schema = z
     CAMPAIGN_ENQUEUE_CHUNK: int(5000, 100, 100000),
     CAMPAIGN_WORKER_IN_APP: bool.optional(),
     EXPIRY_BATCH_SIZE: int(10000, 100, 1000000),
-    TRUST_PROXY: bool.default(false),
+    // false (none), a hop count, or trusted addresses and ranges (lib/http/client-address.mjs).
+    TRUST_PROXY: z
+      .string()
+      .default("false")
+      .superRefine((value, ctx) => {
+        try {
+          parseTrustProxy(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
     DEV_MAILBOX: bool.optional(),
   })
   .transform((e) => {
@@ -59,6 +72,8 @@ const schema = z
     return {
       ...e,
       production,
+      RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP:
+        e.RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP ?? Math.max(3000, e.RATE_LIMIT_SIGNIN_PER_IP),
       EMAIL_TRANSPORT: e.EMAIL_TRANSPORT ?? (production ? "resend" : "outbox"),
       // The embedded database admits one process, and the outbox is for demos
       // and tests: there the web server sends campaigns itself.
@@ -74,6 +89,13 @@ const schema = z
         code: "custom",
         path: ["APP_URL"],
         message: "must use https in production (session cookies are Secure)",
+      });
+    }
+    if (e.RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP < e.RATE_LIMIT_SIGNIN_PER_IP) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP"],
+        message: "must be at least RATE_LIMIT_SIGNIN_PER_IP (it caps all attempts, failed or not)",
       });
     }
     if (e.EMAIL_TRANSPORT === "resend" && !e.RESEND_API_KEY) {

@@ -8,11 +8,20 @@ import { getDb } from "@/db/client";
 import { env } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
 import { OverloadedError } from "@/lib/passwords";
-import { authenticate } from "./authenticate";
+import type { RateLimitedError } from "@/lib/rate-limit";
+import { signInWithLimits } from "./sign-in";
 import { sessionStateFor } from "./session-state";
 
 export class OverloadedSignIn extends CredentialsSignin {
   code = "busy";
+}
+
+/** Over a sign-in limit: the /login action answers with the 429 page. */
+export class RateLimitedSignIn extends CredentialsSignin {
+  code = "rate-limited";
+  constructor(readonly limit: RateLimitedError) {
+    super();
+  }
 }
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 3600;
@@ -37,12 +46,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       credentials: { email: {}, password: {} },
       authorize: async (credentials, request) => {
         try {
-          const result = await authenticate(
-            await getDb(),
-            credentials?.email,
-            credentials?.password,
-            clientIp(request.headers),
-          );
+          const result = await signInWithLimits(await getDb(), {
+            email: credentials?.email,
+            password: credentials?.password,
+            ip: clientIp(request.headers),
+          });
+          if (!result.ok && result.code === "rate-limited") throw new RateLimitedSignIn(result.error);
           if (!result.ok) return null;
           const { id, email, name, role, sessionVersion } = result.user;
           return { id: String(id), email, name, role, sv: sessionVersion };

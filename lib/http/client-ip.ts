@@ -1,12 +1,10 @@
-// The client's address, for rate limits and the audit trail. Forwarded headers
-// are trusted only behind a proxy we were told about (TRUST_PROXY=true).
-export function clientIp(headers: Headers, trustProxy = process.env.TRUST_PROXY === "true"): string {
-  if (trustProxy) {
-    const forwarded = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-    if (forwarded) return forwarded.slice(0, 64);
-    const real = headers.get("x-real-ip")?.trim();
-    if (real) return real.slice(0, 64);
-  }
-  // Set by proxy.ts from the socket address Next.js saw.
-  return headers.get("x-reset-desk-ip")?.slice(0, 64) || "unknown";
+// The client's address, for rate limits and the audit trail. server.mjs works
+// it out from the socket and, behind proxies we trust (TRUST_PROXY), from
+// X-Forwarded-For (lib/http/client-address.mjs), and always overwrites this
+// header with it, so a client's own value never gets here. Production refuses
+// to start without server.mjs in front (instrumentation.ts).
+import { CLIENT_ADDRESS_HEADER } from "./client-address.mjs";
+
+export function clientIp(headers: Headers): string {
+  return headers.get(CLIENT_ADDRESS_HEADER)?.slice(0, 64) || "unknown";
 }

@@ -10,8 +10,11 @@ import { rateLimitBuckets } from "@/db/schema";
 import { env, type Env } from "@/lib/env";
 
 export const policies = {
+  // Sign-in is counted by lib/rate-limit/sign-in.ts: per account every attempt,
+  // per IP failed attempts only, plus a much higher ceiling on all attempts.
   "sign-in:account": (e: Env) => e.RATE_LIMIT_SIGNIN_PER_ACCOUNT,
   "sign-in:ip": (e: Env) => e.RATE_LIMIT_SIGNIN_PER_IP,
+  "sign-in:ip-attempts": (e: Env) => e.RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP,
   "reset-link:address": (e: Env) => e.RATE_LIMIT_LINK_PER_ADDRESS,
   "reset-link:ip": (e: Env) => e.RATE_LIMIT_LINK_PER_IP,
   "token:ip": (e: Env) => e.RATE_LIMIT_TOKEN_PER_IP,
@@ -31,7 +34,7 @@ export class RateLimitedError extends Error {
   }
 }
 
-function keyOf(policy: string, identifier: string) {
+export function keyOf(policy: string, identifier: string) {
   return createHash("sha256").update(`${policy}\0${identifier.trim().toLowerCase()}`).digest("base64url");
 }
 
@@ -58,8 +61,7 @@ export async function assertRateLimits(
   now = new Date(),
 ): Promise<{ policy: RateLimitPolicy; count: number; limit: number }[]> {
   const settings = env();
-  const windowMs = settings.RATE_LIMIT_WINDOW_SECONDS * 1000;
-  const windowStart = new Date(Math.floor(now.getTime() / windowMs) * windowMs);
+  const { windowStart } = windowOf(now);
   const keyed = checks.map(([policy, identifier]) => ({ policy, key: keyOf(policy, identifier) }));
   // One row per distinct bucket: an upsert may not touch the same row twice.
   const distinct = [...new Map(keyed.map((k) => [`${k.policy}\0${k.key}`, k])).values()];
@@ -75,21 +77,47 @@ export async function assertRateLimits(
   const counts = new Map(
     rowsOf<{ policy: string; key: string; count: number }>(result).map((r) => [`${r.policy}\0${r.key}`, Number(r.count)]),
   );
-  // Now and then, forget windows that ended long ago.
-  if (Math.random() < 0.01) {
-    await db.delete(rateLimitBuckets).where(lt(rateLimitBuckets.windowStart, new Date(now.getTime() - 2 * windowMs)));
-  }
+  await forgetOldWindows(db, now);
   const counted = keyed.map(({ policy, key }) => ({
     policy,
     count: counts.get(`${policy}\0${key}`) ?? 1,
     limit: policies[policy](settings),
   }));
   const passed = counted.find((c) => c.count > c.limit);
-  if (passed) {
-    const retryAfter = Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000));
-    throw new RateLimitedError(passed.policy, retryAfter);
-  }
+  if (passed) throw new RateLimitedError(passed.policy, retryAfterSeconds(now));
   return counted;
+}
+
+/**
+ * Counts the limits one after another and stops at the first one passed, so
+ * a request refused for its own address (the first check) does not use up
+ * the budget of everyone sharing its IP (the second).
+ */
+export async function assertRateLimitsInTurn(
+  db: Db,
+  checks: readonly (readonly [RateLimitPolicy, string])[],
+  now = new Date(),
+): Promise<void> {
+  for (const [policy, identifier] of checks) await assertRateLimit(db, policy, identifier, now);
+}
+
+/** The fixed window that holds `now`. */
+export function windowOf(now: Date) {
+  const windowMs = env().RATE_LIMIT_WINDOW_SECONDS * 1000;
+  return { windowMs, windowStart: new Date(Math.floor(now.getTime() / windowMs) * windowMs) };
+}
+
+/** Seconds until the window that holds `now` ends (at least 1). */
+export function retryAfterSeconds(now: Date) {
+  const { windowMs, windowStart } = windowOf(now);
+  return Math.max(1, Math.ceil((windowStart.getTime() + windowMs - now.getTime()) / 1000));
+}
+
+/** Now and then, forget windows that ended long ago. */
+export async function forgetOldWindows(db: Db, now: Date) {
+  if (Math.random() >= 0.01) return;
+  const { windowMs } = windowOf(now);
+  await db.delete(rateLimitBuckets).where(lt(rateLimitBuckets.windowStart, new Date(now.getTime() - 2 * windowMs)));
 }
 
 /** The path of the friendly 429 page (a route handler, so the status is real). */

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { connect } from "@/db/client";
 import { rateLimitBuckets } from "@/db/schema";
 import { withTestDb } from "@/test/db";
-import { assertRateLimit, assertRateLimits, RateLimitedError } from "./index";
+import { assertRateLimit, assertRateLimits, assertRateLimitsInTurn, RateLimitedError } from "./index";
 
 const testDb = withTestDb();
 
@@ -37,6 +37,24 @@ describe("rate limits in PostgreSQL (SPEC 5.3)", () => {
     // A pair given twice counts once.
     const twice = await assertRateLimits(db, [["contact:ip", ip], ["contact:ip", ip]], at);
     expect(twice.map((c) => c.count)).toEqual([1, 1]);
+  });
+
+  it("in turn: a request refused for its address is not counted against its IP", async () => {
+    const { db } = testDb();
+    const ip = `192.0.2.${Math.floor(Math.random() * 200)}`;
+    const who = `again-${Math.random()}@example.com`;
+    const at = new Date("2026-11-28T13:00:00Z");
+    const ask = (address: string) =>
+      assertRateLimitsInTurn(db, [["reset-link:address", address], ["reset-link:ip", ip]], at).then(
+        () => "sent",
+        (e: RateLimitedError) => e.policy,
+      );
+    const seen = [];
+    for (let i = 0; i < 8; i++) seen.push(await ask(who));
+    expect(seen).toEqual([...Array(5).fill("sent"), ...Array(3).fill("reset-link:address")]);
+    // 5 of the IP's 30 were used; 25 other addresses still fit, the 26th does not.
+    for (let i = 0; i < 25; i++) expect(await ask(`other-${i}-${Math.random()}@example.com`)).toBe("sent");
+    expect(await ask(`last-${Math.random()}@example.com`)).toBe("reset-link:ip");
   });
 
   it("stores no address or IP, only hashes", async () => {

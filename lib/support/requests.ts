@@ -10,7 +10,7 @@ import { supportMessages, supportRequests, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { sendEmail } from "@/lib/email";
 import { emailBrand } from "@/lib/email/brand";
-import { assertRateLimit } from "@/lib/rate-limit";
+import { assertRateLimitsInTurn } from "@/lib/rate-limit";
 import SupportConfirmationEmail, { supportConfirmationSubject } from "@/emails/support-confirmation";
 import SupportReplyEmail, { supportReplySubject } from "@/emails/support-reply";
 import { authorizeStaff } from "./authorize";
@@ -38,11 +38,16 @@ export async function createContactRequest(
   input: unknown,
   context: { ip: string },
 ): Promise<ContactResult> {
-  await assertRateLimit(db, "contact:ip", context.ip);
   const parsed = contactSchema.safeParse(input);
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
   const { email, name, message } = parsed.data;
-  await assertRateLimit(db, "contact:address", email);
+  // Address first: one sender writing again and again does not use up the
+  // budget of everyone behind the same IP. A form that does not validate
+  // sends nothing and stores nothing, so it is not counted.
+  await assertRateLimitsInTurn(db, [
+    ["contact:address", email],
+    ["contact:ip", context.ip],
+  ]);
 
   const [account] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
   const reference = await db.transaction(async (tx) => {

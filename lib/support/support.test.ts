@@ -99,6 +99,26 @@ describe("the contact form", () => {
     );
     expect((await db.select().from(supportRequests).where(eq(supportRequests.email, email))).length).toBe(2);
   });
+
+  it("counts the address first: one sender writing again and again does not use up a shared IP", async () => {
+    const { db } = testDb();
+    process.env.RATE_LIMIT_CONTACT_PER_ADDRESS = "2";
+    process.env.RATE_LIMIT_CONTACT_PER_IP = "3";
+    resetEnvCache();
+    const ip = freshIp();
+    const impatient = uniqueEmail("impatient");
+    for (let i = 0; i < 2; i++) await createContactRequest(db, { email: impatient, name: "N", message: `${i}` }, { ip });
+    for (let i = 0; i < 5; i++) {
+      await expect(createContactRequest(db, { email: impatient, name: "N", message: "again" }, { ip })).rejects.toMatchObject({
+        policy: "contact:address",
+      });
+    }
+    // The refused ones were not counted against the IP: one more sender still gets through.
+    await expect(createContactRequest(db, { email: uniqueEmail(), name: "N", message: "m" }, { ip })).resolves.toMatchObject({ ok: true });
+    await expect(createContactRequest(db, { email: uniqueEmail(), name: "N", message: "m" }, { ip })).rejects.toMatchObject({
+      policy: "contact:ip",
+    });
+  });
 });
 
 describe("authorisation", () => {

@@ -6,7 +6,7 @@ import { getDb } from "@/db/client";
 import { emailSchema } from "@/lib/accounts/email";
 import { recordAudit } from "@/lib/audit";
 import { clientIp } from "@/lib/http/client-ip";
-import { assertRateLimits, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
+import { assertRateLimitsInTurn, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
 import { requestSelfServiceLink } from "@/lib/reset-links/flows";
 
 export type ForgotState = { sent?: boolean; fieldErrors?: { email?: string }; email?: string };
@@ -20,9 +20,10 @@ export async function requestResetLinkAction(_prev: ForgotState, formData: FormD
   const ip = clientIp(await headers());
   const db = await getDb();
   try {
-    await assertRateLimits(db, [
-      ["reset-link:ip", ip],
+    // Address first: one address asked for again and again does not use up its IP's budget.
+    await assertRateLimitsInTurn(db, [
       ["reset-link:address", parsed.data],
+      ["reset-link:ip", ip],
     ]);
   } catch (error) {
     if (!(error instanceof RateLimitedError)) throw error;

@@ -3,10 +3,10 @@ import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
-import { signIn } from "@/lib/auth/config";
+import { RateLimitedSignIn, signIn } from "@/lib/auth/config";
 import { clientIp } from "@/lib/http/client-ip";
 import { safeReturnTo } from "@/lib/http/return-to";
-import { assertRateLimits, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
+import { rateLimitedPath } from "@/lib/rate-limit";
 import { recordAudit } from "@/lib/audit";
 import { GENERIC_SIGN_IN_FAILURE } from "@/lib/auth/messages";
 
@@ -16,21 +16,15 @@ export async function signInAction(_prev: SignInState, formData: FormData): Prom
   const email = String(formData.get("email") ?? "").slice(0, 320);
   const password = formData.get("password");
   const next = safeReturnTo(formData.get("next"));
-  const ip = clientIp(await headers());
-  const db = await getDb();
-  try {
-    await assertRateLimits(db, [
-      ["sign-in:ip", ip],
-      ["sign-in:account", email.trim().toLowerCase() || "(empty)"],
-    ]);
-  } catch (error) {
-    if (!(error instanceof RateLimitedError)) throw error;
-    await recordAudit(db, { action: "rate_limit.exceeded", ip, detail: { policy: error.policy } });
-    redirect(rateLimitedPath(error));
-  }
+  // The limits are counted inside (lib/auth/sign-in.ts, through authorize).
   try {
     await signIn("credentials", { email, password: typeof password === "string" ? password : "", redirect: false });
   } catch (error) {
+    if (error instanceof RateLimitedSignIn) {
+      const ip = clientIp(await headers());
+      await recordAudit(await getDb(), { action: "rate_limit.exceeded", ip, detail: { policy: error.limit.policy } });
+      redirect(rateLimitedPath(error.limit));
+    }
     if (error instanceof AuthError && (error as { code?: string }).code === "busy") redirect("/busy?retry=2");
     if (error instanceof AuthError) return { formError: GENERIC_SIGN_IN_FAILURE, email: email.slice(0, 254) };
     throw error;

@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { clientIp } from "@/lib/http/client-ip";
 import { OverloadedError } from "@/lib/passwords";
-import { assertRateLimits, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
+import { assertRateLimitsInTurn, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
 import { checkResetToken } from "@/lib/reset-links";
 import { resetCookieName, resetCookieOptions } from "@/lib/reset-links/cookie";
 import { resetPasswordWithToken, sendResetLinkToAccount } from "@/lib/reset-links/flows";
@@ -53,9 +53,10 @@ export async function sendNewLinkAction(): Promise<NewLinkState> {
   if (check.status !== "expired") redirect("/reset-password");
   const ip = clientIp(await headers());
   try {
-    await assertRateLimits(db, [
-      ["reset-link:ip", ip],
+    // Address first: one address asked for again and again does not use up its IP's budget.
+    await assertRateLimitsInTurn(db, [
       ["reset-link:address", check.email],
+      ["reset-link:ip", ip],
     ]);
   } catch (error) {
     if (error instanceof RateLimitedError) redirect(rateLimitedPath(error));

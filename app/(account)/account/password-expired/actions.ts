@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import { currentSession } from "@/lib/auth/guards";
 import { clientIp } from "@/lib/http/client-ip";
-import { assertRateLimits, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
+import { assertRateLimitsInTurn, RateLimitedError, rateLimitedPath } from "@/lib/rate-limit";
 import { sendResetLinkToAccount } from "@/lib/reset-links/flows";
 
 export type ExpiredState = { sent?: boolean };
@@ -17,9 +17,10 @@ export async function emailMeALinkAction(): Promise<ExpiredState> {
   const db = await getDb();
   const ip = clientIp(await headers());
   try {
-    await assertRateLimits(db, [
-      ["reset-link:ip", ip],
+    // Address first: one address asked for again and again does not use up its IP's budget.
+    await assertRateLimitsInTurn(db, [
       ["reset-link:address", session.user.email],
+      ["reset-link:ip", ip],
     ]);
   } catch (error) {
     if (error instanceof RateLimitedError) redirect(rateLimitedPath(error));
