@@ -7,7 +7,7 @@ import { rowsOf, type Db } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { newReference } from "../requests";
-import { referenceFromRecipients, supportAddress } from "../threading";
+import { newMessageId, referenceFromRecipients, replyAddressFor, supportAddress } from "../threading";
 import { classify, type Classified, type ReceivedEmail } from "./classify";
 
 export type Filed =
@@ -15,7 +15,14 @@ export type Filed =
   | { outcome: "bounce"; requestId: null; ack: null }
   | { outcome: "ignored"; requestId: null; ack: null };
 
-export type Ack = { requestId: number; reference: string; to: string; userId: number | null };
+export type Ack = {
+  requestId: number;
+  reference: string;
+  to: string;
+  userId: number | null;
+  replyTo: string;
+  headers: Record<string, string>;
+};
 
 type Target = { id: number; reference: string; email: string; status: string; user_id: number | null };
 
@@ -35,16 +42,21 @@ function addressedToUs(recipients: readonly string[]): boolean {
 
 const capKey = (policy: string, sender: string) => createHash("sha256").update(`${policy}\0${sender}`).digest("base64url");
 
-/** Counts one against a per-sender hourly cap (the shared rate-limit table); true while within it. */
-async function withinCap(tx: Db, policy: "inbound:new" | "inbound:ack", sender: string, limit: number): Promise<boolean> {
-  const [row] = rowsOf<{ count: number }>(
+type Cap = "inbound:new" | "inbound:ack";
+
+/** Counts one against each per-sender hourly cap (the shared rate-limit table), in one statement. */
+async function countCaps(tx: Db, policies: readonly Cap[], sender: string): Promise<Record<Cap, number>> {
+  const out: Record<Cap, number> = { "inbound:new": 0, "inbound:ack": 0 };
+  if (policies.length === 0) return out;
+  const rows = rowsOf<{ policy: Cap; count: number }>(
     await tx.execute(sql`
       insert into rate_limit_buckets (policy, key, window_start, count)
-      values (${policy}, ${capKey(policy, sender)}, date_trunc('hour', now()), 1)
+      values ${sql.join(policies.map((p) => sql`(${p}, ${capKey(p, sender)}, date_trunc('hour', now()), 1)`), sql`, `)}
       on conflict (policy, key, window_start) do update set count = rate_limit_buckets.count + 1
-      returning count`),
+      returning policy, count`),
   );
-  return Number(row.count) <= limit;
+  for (const r of rows) out[r.policy] = Number(r.count);
+  return out;
 }
 
 async function findTarget(tx: Db, c: Classified): Promise<Target | null> {
@@ -86,7 +98,7 @@ async function recordBounce(tx: Db, eventId: number, c: Classified): Promise<voi
     on conflict (inbound_event_id) do nothing`);
 }
 
-async function insertMessage(tx: Db, requestId: number, eventId: number, c: Classified) {
+async function insertMessage(tx: Db, requestId: number, eventId: number, c: Classified, ourAckId: string | null = null) {
   await tx.execute(sql`
     with m as (
       insert into support_messages
@@ -94,8 +106,11 @@ async function insertMessage(tx: Db, requestId: number, eventId: number, c: Clas
       values (${requestId}, 'customer', 'email', ${c.body}, ${c.sender}, ${c.subject}, ${c.messageId},
         ${c.attachments.length ? JSON.stringify(c.attachments) : null}::jsonb, ${c.fromHtml}, ${eventId})
       returning id)
-    insert into support_thread_ids (message_id, request_id, ours)
-    select ${c.messageId}, ${requestId}, false from m where ${c.messageId}::text is not null
+    insert into support_thread_ids (message_id, request_id, ours, created_at)
+    select ids.mid, ${requestId}, ids.mine, ids.at from m, (values
+      (${c.messageId}::text, false, now()),
+      (${ourAckId}::text, true, now() + interval '1 millisecond')) as ids(mid, mine, at)
+    where ids.mid is not null
     on conflict (message_id) do nothing`);
 }
 
@@ -130,7 +145,8 @@ export async function fileInbound(db: Db, eventId: number, email: ReceivedEmail)
     // Only the request's customer can add to it; anyone else starts their own.
     if (target && target.email !== c.sender) target = null;
     let outcome: "message" | "grouped" | "request" = "message";
-    if (!target && !(await withinCap(tx, "inbound:new", c.sender, settings.SUPPORT_INBOUND_NEW_PER_HOUR))) {
+    const caps = target ? null : await countCaps(tx, c.automatic ? ["inbound:new"] : ["inbound:new", "inbound:ack"], c.sender);
+    if (caps && caps["inbound:new"] > settings.SUPPORT_INBOUND_NEW_PER_HOUR) {
       // A flood from one address: kept, but on that sender's latest request.
       const [latest] = rowsOf<Target>(
         await tx.execute(sql`
@@ -165,17 +181,30 @@ export async function fileInbound(db: Db, eventId: number, email: ReceivedEmail)
       );
       if (!created && attempt >= 5) throw new Error("Could not allocate a request reference.");
     }
-    await insertMessage(tx, created.id, eventId, c);
+    const wantsAck = caps !== null && !c.automatic && caps["inbound:ack"] <= settings.SUPPORT_INBOUND_ACKS_PER_HOUR;
+    // The acknowledgement's Message-ID joins the thread with the customer's, in this transaction.
+    const ackId = wantsAck ? newMessageId() : null;
+    await insertMessage(tx, created.id, eventId, c, ackId);
     await recordAudit(tx, {
       action: "support.request_created",
       subjectId: created.user_id,
       detail: { requestId: created.id, reference: created.reference, channel: "email" },
     });
     await done("request", created.id);
-    const ack =
-      c.automatic === null && (await withinCap(tx, "inbound:ack", c.sender, settings.SUPPORT_INBOUND_ACKS_PER_HOUR))
-        ? { requestId: created.id, reference: created.reference, to: c.sender, userId: created.user_id }
-        : null;
+    const ack: Ack | null = ackId
+      ? {
+          requestId: created.id,
+          reference: created.reference,
+          to: c.sender,
+          userId: created.user_id,
+          replyTo: replyAddressFor(created.reference),
+          headers: {
+            "Message-ID": ackId,
+            "Auto-Submitted": "auto-replied",
+            ...(c.messageId ? { "In-Reply-To": c.messageId, References: c.messageId } : {}),
+          },
+        }
+      : null;
     return { outcome: "request", requestId: created.id, reference: created.reference, ack };
   });
 }

@@ -5,10 +5,9 @@
 import { createElement } from "react";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
-import { sendEmail } from "@/lib/email";
+import { sendEmail, slotted } from "@/lib/email";
 import { emailBrand } from "@/lib/email/brand";
 import SupportConfirmationEmail, { supportConfirmationSubject } from "@/emails/support-confirmation";
-import { rememberThreadIds, threadHeaders } from "../threading";
 import { fetchReceivedEmail, FetchError } from "./fetch";
 import { fileInbound, type Ack, type Filed } from "./file";
 
@@ -45,21 +44,25 @@ async function markFailedAttempt(db: Db, event: Claimed, error: Error): Promise<
     where id = ${event.id}`);
 }
 
-/** The acknowledgement of a new emailed request: threaded, marked automatic (RFC 3834). */
+/**
+ * The acknowledgement of a new emailed request: threaded, marked automatic
+ * (RFC 3834). Its Message-ID and headers were fixed when the request was filed.
+ */
 export async function sendAcknowledgement(db: Db, ack: Ack): Promise<void> {
-  const { messageId, replyTo, headers } = await threadHeaders(db, ack.requestId, ack.reference, {
-    "Auto-Submitted": "auto-replied",
-  });
-  await rememberThreadIds(db, ack.requestId, [{ messageId, ours: true }]);
+  const brand = emailBrand();
+  // Rendered once, filled per send: a flood of emails is not a flood of renders.
+  const template = slotted("support-confirmation", { brand }, { reference: ack.reference }, ({ reference }) =>
+    createElement(SupportConfirmationEmail, { reference, brand }),
+  );
   await sendEmail(db, {
     to: ack.to,
     subject: supportConfirmationSubject(ack.reference),
-    template: createElement(SupportConfirmationEmail, { reference: ack.reference, brand: emailBrand() }),
+    template,
     kind: "support_confirmation",
     userId: ack.userId,
     idempotencyKey: `support-confirmation-${ack.reference}`,
-    replyTo,
-    headers,
+    replyTo: ack.replyTo,
+    headers: ack.headers,
   });
 }
 
