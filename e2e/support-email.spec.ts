@@ -20,6 +20,8 @@ const FAKE_PORT = Number(process.env.SUPPORT_EMAIL_E2E_FAKE_PORT || 3502);
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 const SUPPORT = "support@desk.example";
 const appUrl = `http://localhost:${APP_PORT}`;
+const AUTH_SECRET = "support-email-e2e-secret-support-email-e2e-0123";
+process.env.AUTH_SECRET ||= AUTH_SECRET; // the seed reads the settings
 
 test.describe.configure({ mode: "serial" });
 test.use({ baseURL: appUrl });
@@ -44,7 +46,7 @@ test.beforeAll(async () => {
     port: APP_PORT,
     env: {
       DATA_DIR: dataDir,
-      AUTH_SECRET: "support-email-e2e-secret-support-email-e2e-0123",
+      AUTH_SECRET,
       EMAIL_TRANSPORT: "resend",
       RESEND_API_KEY: "re_e2e_support_email",
       RESEND_BASE_URL: fake.url,
