@@ -26,4 +26,11 @@ export async function register() {
   warmBreachCorpus();
   const { startInAppMetricsWorker } = await import("./lib/campaigns/metrics-worker");
   startInAppMetricsWorker();
+  // Inbound emails left pending (a crash, a retry due) are filed without
+  // waiting for the next webhook; a second later, once the server listens.
+  setTimeout(() => {
+    import("./lib/support/inbound/worker")
+      .then(({ kickInboundWorker }) => kickInboundWorker())
+      .catch((error) => console.error("[inbound] could not start:", error));
+  }, 1000).unref();
 }

@@ -44,6 +44,8 @@ export default defineConfig({
       AUTH_SECRET: process.env.AUTH_SECRET || "e2e-secret-e2e-secret-e2e-secret-0123456789",
       AUTH_TRUST_HOST: "true",
       EMAIL_TRANSPORT: "outbox",
+      // /dev/mailbox sends test emails into the desk through the signed webhook.
+      RESEND_WEBHOOK_SECRET: "whsec_ZTJlLWRldi1tYWlsYm94LXdlYmhvb2stc2VjcmV0",
       E2E_SERVER_LOG: serverLogPath(port),
       RATE_LIMIT_SIGNIN_PER_IP: "100000",
       RATE_LIMIT_LINK_PER_IP: "100000",

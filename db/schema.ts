@@ -236,12 +236,15 @@ export const sentEmails = pgTable(
     subject: text("subject").notNull(),
     status: text("status").notNull().default("sent"),
     providerMessageId: text("provider_message_id"),
+    /** our own Message-ID header, when we set one: a delivery report names it */
+    messageId: text("message_id"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [
     index("sent_emails_to_idx").on(t.to, t.createdAt),
     index("sent_emails_user_idx").on(t.userId, t.createdAt),
     index("sent_emails_message_idx").on(t.providerMessageId),
+    index("sent_emails_message_id_idx").on(t.messageId),
   ],
 );
 
@@ -255,6 +258,8 @@ export const outboxEmails = pgTable(
     subject: text("subject").notNull(),
     text: text("text").notNull(),
     html: text("html").notNull(),
+    /** threading and loop headers (Message-ID, Reply-To, References, Auto-Submitted), as sent */
+    headers: jsonb("headers").$type<Record<string, string>>(),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [index("outbox_emails_to_idx").on(t.to, t.id)],
@@ -271,6 +276,8 @@ export const supportRequests = pgTable(
     name: text("name").notNull(),
     userId: bigint("user_id", { mode: "number" }).references(() => users.id),
     status: text("status", { enum: supportStatuses }).notNull().default("open"),
+    /** how the request was opened: the contact form or an email */
+    channel: text("channel", { enum: ["web", "email"] }).notNull().default("web"),
     assignedTo: bigint("assigned_to", { mode: "number" }).references(() => users.id),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
@@ -285,6 +292,10 @@ export const supportRequests = pgTable(
 );
 
 export const supportMessageKinds = ["customer", "reply", "note"] as const;
+/** how a message came: the contact form, an email, or the desk itself (replies, notes) */
+export const supportChannels = ["web", "email", "desk"] as const;
+export type SupportChannel = (typeof supportChannels)[number];
+export type InboundAttachmentInfo = { filename: string; contentType: string; size: number };
 
 export const supportMessages = pgTable(
   "support_messages",
@@ -294,11 +305,97 @@ export const supportMessages = pgTable(
       .notNull()
       .references(() => supportRequests.id),
     kind: text("kind", { enum: supportMessageKinds }).notNull(),
+    channel: text("channel", { enum: supportChannels }).notNull().default("web"),
     authorId: bigint("author_id", { mode: "number" }).references(() => users.id),
     body: text("body").notNull(),
+    /** inbound email only: the sender as written, the subject, the sender's Message-ID */
+    fromAddress: text("from_address"),
+    subject: text("subject"),
+    messageId: text("message_id"),
+    /** inbound email only: attachments listed by name, type and size (never stored or served) */
+    attachments: jsonb("attachments").$type<InboundAttachmentInfo[]>(),
+    /** inbound email only: the body came from the HTML part, converted to text */
+    fromHtml: boolean("from_html").notNull().default(false),
+    /** the inbound event that created it: one message per event, whatever is redelivered */
+    inboundEventId: bigint("inbound_event_id", { mode: "number" }),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [index("support_messages_request_idx").on(t.requestId, t.createdAt)],
+  (t) => [
+    index("support_messages_request_idx").on(t.requestId, t.createdAt),
+    uniqueIndex("support_messages_inbound_event_key").on(t.inboundEventId),
+  ],
+);
+
+// Every Message-ID on a request's thread, ours (emails we sent about it) and
+// the customer's: References are built from it, and an inbound In-Reply-To or
+// References joins a request only through one of ours (decision 0007).
+export const supportThreadIds = pgTable(
+  "support_thread_ids",
+  {
+    messageId: text("message_id").primaryKey(),
+    requestId: bigint("request_id", { mode: "number" })
+      .notNull()
+      .references(() => supportRequests.id),
+    ours: boolean("ours").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("support_thread_ids_request_idx").on(t.requestId, t.createdAt)],
+);
+
+export const inboundStatuses = ["pending", "done", "failed"] as const;
+
+// Resend's email.received events, kept until processed and afterwards: the
+// webhook stores them and answers at once; fetching the message and filing it
+// happen later, retried with backoff (decision 0007).
+export const inboundEvents = pgTable(
+  "inbound_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    svixId: text("svix_id").notNull(),
+    emailId: text("email_id").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: inboundStatuses }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    lastError: text("last_error"),
+    /** what it became: request, message, bounce, ignored */
+    outcome: text("outcome"),
+    requestId: bigint("request_id", { mode: "number" }),
+    receivedAt: ts("received_at").notNull().defaultNow(),
+    processedAt: ts("processed_at"),
+  },
+  (t) => [
+    uniqueIndex("inbound_events_svix_id_key").on(t.svixId),
+    uniqueIndex("inbound_events_email_id_key").on(t.emailId),
+    index("inbound_events_due_idx").on(t.status, t.nextAttemptAt),
+  ],
+);
+
+// With the outbox transport only: test emails sent into the desk from
+// /dev/mailbox, served to the inbound fetch in place of Resend's receiving API.
+export const devReceivedEmails = pgTable("dev_received_emails", {
+  emailId: text("email_id").primaryKey(),
+  message: jsonb("message").$type<Record<string, unknown>>().notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+// A delivery report received by email, recorded against the email it reports.
+export const emailBounces = pgTable(
+  "email_bounces",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    inboundEventId: bigint("inbound_event_id", { mode: "number" }).notNull(),
+    /** our Message-ID that the report names, when it names one */
+    messageId: text("message_id"),
+    sentEmailId: bigint("sent_email_id", { mode: "number" }),
+    reporter: text("reporter").notNull(),
+    subject: text("subject").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("email_bounces_event_key").on(t.inboundEventId),
+    index("email_bounces_message_idx").on(t.messageId),
+  ],
 );
 
 export const rateLimitBuckets = pgTable(

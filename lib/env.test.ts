@@ -43,3 +43,15 @@ describe("settings (SPEC 2)", () => {
     expect(parseEnv({ ...base, NODE_ENV: "production", RESEND_API_KEY: "re_test" }).EMAIL_TRANSPORT).toBe("resend");
   });
 });
+
+describe("support by email settings", () => {
+  const base = { AUTH_SECRET: "x".repeat(32) };
+  it("parses extra inbound addresses and refuses a bad one or a short token key", () => {
+    const e = parseEnv({ ...base, SUPPORT_INBOUND_ADDRESSES: "Help@Shop.example, billing@shop.example" });
+    expect(e.SUPPORT_INBOUND_ADDRESSES).toEqual(["help@shop.example", "billing@shop.example"]);
+    expect(e.SUPPORT_INBOUND_MAX_BYTES).toBe(100_000);
+    expect(() => parseEnv({ ...base, SUPPORT_INBOUND_ADDRESSES: "help@shop.example, not-an-address" })).toThrow(/SUPPORT_INBOUND_ADDRESSES/);
+    expect(() => parseEnv({ ...base, SUPPORT_REPLY_TOKEN_KEY: "short" })).toThrow(/SUPPORT_REPLY_TOKEN_KEY/);
+    expect(() => parseEnv({ ...base, SUPPORT_INBOUND_NEW_PER_HOUR: "0" })).toThrow(/SUPPORT_INBOUND_NEW_PER_HOUR/);
+  });
+});

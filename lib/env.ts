@@ -28,6 +28,18 @@ const schema = z
       .regex(/^#[0-9a-fA-F]{6}$/, "must be a colour like #1d4ed8")
       .default("#1e3a8a"),
     SUPPORT_EMAIL: z.email().default("support@example.com"),
+    // Support by email (decision 0007): further addresses that reach the desk,
+    // the key of the signed reply tokens (derived from AUTH_SECRET when unset),
+    // the size kept of one message, and the per-sender hourly caps.
+    SUPPORT_INBOUND_ADDRESSES: z
+      .string()
+      .transform((v) => v.split(/[\s,]+/).filter(Boolean).map((a) => a.toLowerCase()))
+      .pipe(z.array(z.email({ error: "must be a comma-separated list of email addresses" })).max(50))
+      .default([]),
+    SUPPORT_REPLY_TOKEN_KEY: z.string().min(32, "must be at least 32 characters (openssl rand -base64 33)").optional(),
+    SUPPORT_INBOUND_MAX_BYTES: int(100_000, 1_000, 10_000_000),
+    SUPPORT_INBOUND_ACKS_PER_HOUR: int(3, 0, 10_000),
+    SUPPORT_INBOUND_NEW_PER_HOUR: int(5, 1, 10_000),
     PASSWORD_MIN_LENGTH: int(15, 8, 64),
     RESET_TTL_SELF_SERVICE_MINUTES: int(60, 5, 24 * 60),
     RESET_TTL_AGENT_HOURS: int(24, 1, 72),

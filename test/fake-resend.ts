@@ -3,11 +3,29 @@
 // POST /emails and /emails/batch as Resend does, honours Idempotency-Key (the
 // same key and body replay the first answer; another body gets 409), can be
 // told to fail (429 with retry-after, 500), and records every call.
+// Receiving: tests put an inbound email with receive() and the SDK's
+// emails.receiving.get(id) reads it back (GET /emails/receiving/:id, shaped
+// as the SDK's GetReceivingEmailResponseSuccess); failReceiving(n) makes the
+// next n fetches answer 500.
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { GetReceivingEmailResponseSuccess } from "resend";
 
-export type FakeEmail = { id: string; to: string; from: string; subject: string; text?: string; html?: string; at: number };
+export type FakeEmail = {
+  id: string;
+  to: string;
+  from: string;
+  subject: string;
+  text?: string;
+  html?: string;
+  replyTo?: string;
+  headers?: Record<string, string>;
+  at: number;
+};
+
+/** What a test gives receive(): the rest is filled in as Resend would. */
+export type InboundInput = Partial<Omit<GetReceivingEmailResponseSuccess, "object">> & { from: string; to: string[] };
 
 export type FakeCall = {
   at: number;
@@ -41,6 +59,10 @@ export type FakeResend = {
   sent: FakeEmail[];
   setFailures(plan: FailurePlan | undefined): void;
   setAnswerDelay(ms: number): void;
+  /** stores an inbound email as Resend's receiving would; returns it (its id is the event's email_id) */
+  receive(input: InboundInput): GetReceivingEmailResponseSuccess;
+  /** the next `count` receiving fetches answer 500 */
+  failReceiving(count: number): void;
   close(): Promise<void>;
 };
 
@@ -68,6 +90,8 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   const keys = new Map<string, Stored>();
   let failures = options.failures;
   let answerDelayMs = options.answerDelayMs ?? 0;
+  const received = new Map<string, GetReceivingEmailResponseSuccess>();
+  let receivingFailures = 0;
 
   const server = createServer(async (req, res) => {
     const at = Date.now();
@@ -76,6 +100,23 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     const raw = await readBody(req);
     const record = (status: number, emails: number, replayed = false) =>
       calls.push({ at, path, idempotencyKey, status, emails, replayed });
+
+    const receiving = /^\/emails\/receiving\/([^/]+)$/.exec(path);
+    if (req.method === "GET" && receiving) {
+      if (!String(req.headers.authorization ?? "").startsWith("Bearer ")) {
+        record(401, 0);
+        return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing API key in the authorization header." });
+      }
+      if (receivingFailures > 0) {
+        receivingFailures--;
+        record(500, 0);
+        return json(res, 500, { statusCode: 500, name: "internal_server_error", message: "Something went wrong." });
+      }
+      const email = received.get(decodeURIComponent(receiving[1]));
+      record(email ? 200 : 404, 0);
+      if (!email) return json(res, 404, { statusCode: 404, name: "not_found", message: "Email not found" });
+      return json(res, 200, email);
+    }
 
     if (req.method !== "POST" || (path !== "/emails" && path !== "/emails/batch")) {
       record(404, 0);
@@ -134,7 +175,19 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       const id = randomUUID();
       const to = Array.isArray(e.to) ? String(e.to[0]) : String(e.to);
       if (options.keepBodies === false) sent.push({ id, to, from: "", subject: "", at });
-      else sent.push({ id, to, from: String(e.from), subject: String(e.subject), text: e.text as string, html: e.html as string, at });
+      else
+        sent.push({
+          id,
+          to,
+          from: String(e.from),
+          subject: String(e.subject),
+          text: e.text as string,
+          html: e.html as string,
+          // The SDK sends camelCase replyTo as reply_to.
+          replyTo: (Array.isArray(e.reply_to) ? e.reply_to[0] : e.reply_to) as string | undefined,
+          headers: e.headers as Record<string, string> | undefined,
+          at,
+        });
       return { id };
     });
     const body = path === "/emails/batch" ? { data: ids } : ids[0];
@@ -155,6 +208,30 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     },
     setAnswerDelay: (ms) => {
       answerDelayMs = ms;
+    },
+    receive: (input) => {
+      const id = input.id ?? randomUUID();
+      const email: GetReceivingEmailResponseSuccess = {
+        object: "email",
+        id,
+        created_at: new Date().toISOString(),
+        subject: "",
+        bcc: null,
+        cc: null,
+        reply_to: null,
+        received_for: input.to,
+        html: null,
+        text: null,
+        headers: {},
+        message_id: `<${randomUUID()}@mail.example.net>`,
+        attachments: [],
+        ...input,
+      };
+      received.set(id, email);
+      return email;
+    },
+    failReceiving: (count) => {
+      receivingFailures = count;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { requireRole } from "@/lib/auth/guards";
 import { listQueue, parseQueueFilter, queueFilters, type QueueFilter } from "@/lib/support";
-import { Flash, When, statusLabel } from "./_lib/format";
+import { channelLabels, Flash, When, statusLabel } from "./_lib/format";
 import { claimAction, releaseAction } from "./actions";
 import { LookupForm } from "./lookup-form";
 
@@ -31,8 +31,8 @@ export default async function SupportDeskPage({
       <h1>Support desk</h1>
       <Flash code={flash} />
       <p className="status status-info">
-        Breached data (name, address, phone, last four card digits) is never proof of identity: the email on file is
-        the only channel we trust.
+        Breached data (name, address, phone, last four card digits) and the From: of an email are never proof of
+        identity: the email on file is the only channel we trust.
       </p>
       <LookupForm />
 
@@ -72,7 +72,10 @@ export default async function SupportDeskPage({
               {rows.map((row) => (
                 <tr key={row.id}>
                   <td>
-                    <Link href={`/support/requests/${row.id}`}>{row.reference}</Link>
+                    <Link href={`/support/requests/${row.id}`}>{row.reference}</Link>{" "}
+                    <span className="tag" data-testid="request-channel">
+                      {channelLabels[row.channel]}
+                    </span>
                   </td>
                   <td>
                     {row.name}

@@ -26,6 +26,8 @@ export type SendInput = {
   kind: string;
   userId?: number | null;
   idempotencyKey?: string;
+  replyTo?: string;
+  headers?: Record<string, string>;
 };
 
 export async function sendEmail(db: Db, input: SendInput): Promise<{ id: string }> {
@@ -40,6 +42,8 @@ export async function sendEmail(db: Db, input: SendInput): Promise<{ id: string 
     html,
     text,
     tags: [{ name: "kind", value: input.kind }],
+    ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+    ...(input.headers ? { headers: input.headers } : {}),
   };
   const { id } = await emailTransport().send(db, email, input.idempotencyKey);
   await db.insert(sentEmails).values({
@@ -49,6 +53,7 @@ export async function sendEmail(db: Db, input: SendInput): Promise<{ id: string 
     subject: input.subject,
     status: "sent",
     providerMessageId: id,
+    messageId: input.headers?.["Message-ID"] ?? null,
   });
   return { id };
 }

@@ -8,7 +8,15 @@ export function mailboxEnabled(): boolean {
   return env().EMAIL_TRANSPORT === "outbox";
 }
 
-export type MailboxEmail = { to: string; subject: string; text: string; html: string; createdAt: Date };
+export type MailboxEmail = {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** threading and loop headers, for emails that carry them (support mail) */
+  headers: Record<string, string> | null;
+  createdAt: Date;
+};
 
 export async function listMailbox(db: Db, to?: string, limit = 200): Promise<(MailboxEmail & { id: number })[]> {
   const query = db
@@ -18,6 +26,7 @@ export async function listMailbox(db: Db, to?: string, limit = 200): Promise<(Ma
       subject: outboxEmails.subject,
       text: outboxEmails.text,
       html: outboxEmails.html,
+      headers: outboxEmails.headers,
       createdAt: outboxEmails.createdAt,
     })
     .from(outboxEmails);

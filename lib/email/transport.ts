@@ -12,6 +12,10 @@ export type OutgoingEmail = {
   text: string;
   /** Resend tags, e.g. [{ name: "kind", value: "reset_link" }] */
   tags?: { name: string; value: string }[];
+  /** Reply-To: the desk's signed reply address (decision 0007) */
+  replyTo?: string;
+  /** Message-ID, In-Reply-To, References, Auto-Submitted… */
+  headers?: Record<string, string>;
 };
 
 export class TransportError extends Error {
@@ -36,12 +40,17 @@ export interface EmailTransport {
   sendBatch(db: Db, emails: OutgoingEmail[], idempotencyKey: string): Promise<{ ids: string[] }>;
 }
 
+function outboxHeaders(email: OutgoingEmail): Record<string, string> | null {
+  if (!email.headers && !email.replyTo) return null;
+  return { ...email.headers, ...(email.replyTo ? { "Reply-To": email.replyTo } : {}) };
+}
+
 const outbox: EmailTransport = {
   name: "outbox",
   async send(db, email) {
     const [row] = await db
       .insert(outboxEmails)
-      .values({ to: email.to, from: env().EMAIL_FROM, subject: email.subject, text: email.text, html: email.html })
+      .values({ to: email.to, from: env().EMAIL_FROM, subject: email.subject, text: email.text, html: email.html, headers: outboxHeaders(email) })
       .returning({ id: outboxEmails.id });
     return { id: `outbox-${row.id}` };
   },
@@ -50,7 +59,7 @@ const outbox: EmailTransport = {
     const rows = await db
       .insert(outboxEmails)
       .values(
-        emails.map((e) => ({ to: e.to, from: env().EMAIL_FROM, subject: e.subject, text: e.text, html: e.html })),
+        emails.map((e) => ({ to: e.to, from: env().EMAIL_FROM, subject: e.subject, text: e.text, html: e.html, headers: outboxHeaders(e) })),
       )
       .returning({ id: outboxEmails.id });
     return { ids: rows.map((r) => `outbox-${r.id}`) };
@@ -77,7 +86,16 @@ const resend: EmailTransport = {
   name: "resend",
   async send(_db, email, idempotencyKey) {
     const { data, error, headers } = await resendClient().emails.send(
-      { from: env().EMAIL_FROM, to: email.to, subject: email.subject, html: email.html, text: email.text, tags: email.tags },
+      {
+        from: env().EMAIL_FROM,
+        to: email.to,
+        subject: email.subject,
+        html: email.html,
+        text: email.text,
+        tags: email.tags,
+        ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+        ...(email.headers ? { headers: email.headers } : {}),
+      },
       idempotencyKey ? { idempotencyKey } : undefined,
     );
     if (error || !data) throw toTransportError(error ?? { message: "no answer" }, headers);

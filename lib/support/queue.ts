@@ -32,6 +32,7 @@ export type QueueRow = {
   email: string;
   name: string;
   status: "open" | "waiting" | "resolved";
+  channel: "web" | "email";
   assignedTo: number | null;
   assigneeEmail: string | null;
   createdAt: Date;
@@ -55,6 +56,7 @@ export async function listQueue(
       email: supportRequests.email,
       name: supportRequests.name,
       status: supportRequests.status,
+      channel: supportRequests.channel,
       assignedTo: supportRequests.assignedTo,
       assigneeEmail: assignee.email,
       createdAt: supportRequests.createdAt,

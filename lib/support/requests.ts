@@ -6,7 +6,7 @@ import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { createElement } from "react";
 import type { Db } from "@/db/client";
-import { supportMessages, supportRequests, users } from "@/db/schema";
+import { supportMessages, supportRequests, users, type InboundAttachmentInfo } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { sendEmail } from "@/lib/email";
 import { emailBrand } from "@/lib/email/brand";
@@ -15,6 +15,7 @@ import SupportConfirmationEmail, { supportConfirmationSubject } from "@/emails/s
 import SupportReplyEmail, { supportReplySubject } from "@/emails/support-reply";
 import { authorizeStaff } from "./authorize";
 import { contactSchema, fieldErrorsOf, noteSchema, replySchema, type FieldErrors } from "./text";
+import { rememberThreadIds, threadHeaders } from "./threading";
 
 // Crockford's base32 without I, L, O, U: easy to read out and type.
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -50,7 +51,7 @@ export async function createContactRequest(
   ]);
 
   const [account] = await db.select({ id: users.id }).from(users).where(eq(users.email, email));
-  const reference = await db.transaction(async (tx) => {
+  const { requestId, reference } = await db.transaction(async (tx) => {
     for (let attempt = 0; ; attempt++) {
       const candidate = newReference();
       const [created] = await tx
@@ -69,12 +70,17 @@ export async function createContactRequest(
         ip: context.ip,
         detail: { requestId: created.id, reference: candidate },
       });
-      return candidate;
+      return { requestId: created.id, reference: candidate };
     }
   });
 
   try {
+    // Threaded from the start: an answer to this email comes back to the request.
+    const thread = await threadHeaders(db, requestId, reference);
+    await rememberThreadIds(db, requestId, [{ messageId: thread.messageId, ours: true }]);
     await sendEmail(db, {
+      replyTo: thread.replyTo,
+      headers: thread.headers,
       to: email,
       subject: supportConfirmationSubject(reference),
       template: createElement(SupportConfirmationEmail, { reference, brand: emailBrand() }),
@@ -92,6 +98,12 @@ export async function createContactRequest(
 export type ThreadMessage = {
   id: number;
   kind: "customer" | "reply" | "note";
+  channel: "web" | "email" | "desk";
+  /** inbound email only: the sender's address as received (never proof of identity) */
+  fromAddress: string | null;
+  subject: string | null;
+  attachments: InboundAttachmentInfo[] | null;
+  fromHtml: boolean;
   body: string;
   createdAt: Date;
   authorEmail: string | null;
@@ -104,6 +116,7 @@ export type RequestDetail = {
   name: string;
   userId: number | null;
   status: "open" | "waiting" | "resolved";
+  channel: "web" | "email";
   assignedTo: number | null;
   assigneeEmail: string | null;
   createdAt: Date;
@@ -122,6 +135,7 @@ async function requestRow(db: Db, requestId: number): Promise<RequestDetail | un
       name: supportRequests.name,
       userId: supportRequests.userId,
       status: supportRequests.status,
+      channel: supportRequests.channel,
       assignedTo: supportRequests.assignedTo,
       assigneeEmail: assignee.email,
       createdAt: supportRequests.createdAt,
@@ -148,6 +162,11 @@ export async function getRequestForAgent(
     .select({
       id: supportMessages.id,
       kind: supportMessages.kind,
+      channel: supportMessages.channel,
+      fromAddress: supportMessages.fromAddress,
+      subject: supportMessages.subject,
+      attachments: supportMessages.attachments,
+      fromHtml: supportMessages.fromHtml,
       body: supportMessages.body,
       createdAt: supportMessages.createdAt,
       authorEmail: author.email,
@@ -256,7 +275,7 @@ export async function replyToRequest(
   await db.transaction(async (tx) => {
     await tx
       .insert(supportMessages)
-      .values({ requestId, kind: "reply", authorId: agent.id, body: parsed.data, createdAt: now });
+      .values({ requestId, kind: "reply", channel: "desk", authorId: agent.id, body: parsed.data, createdAt: now });
     await tx
       .update(supportRequests)
       .set({
@@ -274,7 +293,11 @@ export async function replyToRequest(
       detail: { requestId, reference: request.reference },
     });
   });
+  const thread = await threadHeaders(db, requestId, request.reference);
+  await rememberThreadIds(db, requestId, [{ messageId: thread.messageId, ours: true }]);
   await sendEmail(db, {
+    replyTo: thread.replyTo,
+    headers: thread.headers,
     to: request.email,
     subject: supportReplySubject(request.reference),
     template: createElement(SupportReplyEmail, {
@@ -305,7 +328,7 @@ export async function addInternalNote(
   const request = await requestRow(db, requestId);
   if (!request) return notFound;
   await db.transaction(async (tx) => {
-    await tx.insert(supportMessages).values({ requestId, kind: "note", authorId: agent.id, body: parsed.data });
+    await tx.insert(supportMessages).values({ requestId, kind: "note", channel: "desk", authorId: agent.id, body: parsed.data });
     await tx.update(supportRequests).set({ updatedAt: new Date() }).where(eq(supportRequests.id, requestId));
     await recordAudit(tx, {
       action: "support.noted",

@@ -3,10 +3,13 @@
 // is refused; delivered / bounced / complained / failed are recorded per
 // recipient and per sent email, and bounced or complained addresses are
 // suppressed from later sends. All or nothing, in one transaction.
+// email.received (support by email) is stored here and answered at once; the
+// inbound worker fetches and files it afterwards (decision 0007).
 import { Resend } from "resend";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
 import { env } from "@/lib/env";
+import { kickInboundWorker } from "@/lib/support/inbound/worker";
 
 export type WebhookAnswer = { status: 200 | 400 | 503; body: { ok: boolean; error?: string } };
 
@@ -50,7 +53,7 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
   const to = Array.isArray(event.data?.to) ? event.data.to : [event.data?.to];
   const email = typeof to[0] === "string" ? to[0].trim().toLowerCase().slice(0, 254) : null;
 
-  return db.transaction(async (tx) => {
+  const answer = await db.transaction(async (tx) => {
     const inserted = rowsOf<{ id: number }>(
       await tx.execute(sql`
         insert into email_events (svix_id, type, provider_message_id, email, payload)
@@ -58,6 +61,15 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
         on conflict (svix_id) do nothing returning id`),
     );
     if (inserted.length === 0) return { status: 400 as const, body: { ok: false, error: "This event was already received." } };
+    if (type === "email.received") {
+      if (!messageId) return { status: 400 as const, body: { ok: false, error: "The event names no email_id." } };
+      // Keyed by the email too: one email announced twice is filed once.
+      await tx.execute(sql`
+        insert into inbound_events (svix_id, email_id, payload)
+        values (${id}, ${messageId}, ${JSON.stringify(event)}::jsonb)
+        on conflict do nothing`);
+      return { status: 200 as const, body: { ok: true }, inbound: true };
+    }
     const outcome = OUTCOMES[type];
     if (!outcome || !messageId) return { status: 200 as const, body: { ok: true } };
     // A later "delivered" never hides an earlier bounce or complaint.
@@ -78,4 +90,9 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
     }
     return { status: 200 as const, body: { ok: true } };
   });
+  if ("inbound" in answer) {
+    kickInboundWorker(db);
+    return { status: answer.status, body: answer.body };
+  }
+  return answer;
 }

@@ -8,6 +8,22 @@ export function When({ at }: { at: Date | null }) {
 const statusLabels: Record<string, string> = { open: "Open", waiting: "Waiting on customer", resolved: "Resolved" };
 export const statusLabel = (status: string) => statusLabels[status] ?? status;
 
+/** How a request was opened. */
+export const channelLabels = { web: "Web form", email: "Email" } as const;
+
+/** How a message came: the contact form, an email, an agent's reply, a note. */
+export function messageChannelLabel(m: { kind: "customer" | "reply" | "note"; channel: "web" | "email" | "desk" }): string {
+  if (m.kind === "reply") return "Agent reply";
+  if (m.kind === "note") return "Internal note";
+  return m.channel === "email" ? "Email" : "Web form";
+}
+
+export function byteSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
 const actionLabels: Record<string, string> = {
   "sign_in.success": "Signed in",
   "sign_in.failure": "Sign-in failed",

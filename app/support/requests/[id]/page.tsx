@@ -4,13 +4,11 @@ import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { requireRole } from "@/lib/auth/guards";
 import { getRequestForAgent, parseId } from "@/lib/support";
-import { DeskNav, Flash, When, statusLabel } from "../../_lib/format";
+import { byteSize, channelLabels, DeskNav, Flash, messageChannelLabel, When, statusLabel } from "../../_lib/format";
 import { claimAction, releaseAction, resolveAction } from "../../actions";
 import { NoteForm, ReplyForm } from "./thread-forms";
 
 export const metadata: Metadata = { title: "Support request", robots: { index: false } };
-
-const kindLabels = { customer: "Customer", reply: "Reply", note: "Internal note" } as const;
 
 export default async function RequestPage({
   params,
@@ -37,16 +35,19 @@ export default async function RequestPage({
       <dl className="facts">
         <dt>From</dt>
         <dd>
-          {request.name} ({request.email})
+          {request.name} (<span data-testid="customer-address">{request.email}</span>)
           {request.userId ? (
             <>
               {" "}
-              · <Link href={`/support/customers/${request.userId}`}>Open the customer&apos;s account</Link>
+              · matches an account ·{" "}
+              <Link href={`/support/customers/${request.userId}`}>Open the customer&apos;s account</Link>
             </>
           ) : (
             <span className="muted"> · no account uses this address</span>
           )}
         </dd>
+        <dt>Came by</dt>
+        <dd data-testid="request-channel">{channelLabels[request.channel]}</dd>
         <dt>Received</dt>
         <dd>
           <When at={request.createdAt} />
@@ -91,12 +92,35 @@ export default async function RequestPage({
         {messages.map((m) => (
           <li key={m.id} className={`panel thread-${m.kind}`}>
             <p className="muted">
-              <strong>{kindLabels[m.kind]}</strong>
-              {m.kind === "customer" ? ` from ${request.name}` : m.authorEmail ? ` by ${m.authorEmail}` : ""} ·{" "}
-              <When at={m.createdAt} />
+              <strong data-testid="message-channel">{messageChannelLabel(m)}</strong>
+              {m.kind === "customer"
+                ? ` from ${m.fromAddress ?? request.name}`
+                : m.authorEmail
+                  ? ` by ${m.authorEmail}`
+                  : ""}{" "}
+              · <When at={m.createdAt} />
               {m.kind === "note" ? " · never shown to the customer" : ""}
             </p>
+            {m.subject ? (
+              <p>
+                <strong>Subject:</strong> <span data-testid="message-subject">{m.subject}</span>
+              </p>
+            ) : null}
+            {/* Email bodies are text: HTML was converted on arrival and is never rendered. */}
             <p className="message-body">{m.body}</p>
+            {m.fromHtml ? <p className="muted">Converted to text from the email&apos;s HTML.</p> : null}
+            {m.attachments && m.attachments.length > 0 ? (
+              <>
+                <p className="muted">Attachments (listed only; files are never stored or served here):</p>
+                <ul data-testid="attachments">
+                  {m.attachments.map((a, i) => (
+                    <li key={i}>
+                      {a.filename} · {a.contentType} · {byteSize(a.size)}
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
           </li>
         ))}
       </ol>

@@ -1,0 +1,253 @@
+// Support by email through the whole path: a signed email.received event at
+// the webhook route, the fetch through the real Resend SDK against the local
+// Resend-compatible server, the filing, the acknowledgement (decision 0007).
+import { randomBytes } from "node:crypto";
+import { eq, sql } from "drizzle-orm";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { rowsOf } from "@/db/client";
+import { sentEmails, supportMessages, supportRequests } from "@/db/schema";
+import { upsertUser } from "@/lib/accounts";
+import { resetEnvCache } from "@/lib/env";
+import { receivedEvent, svixHeaders } from "@/lib/webhooks/sign";
+import { uniqueEmail, withTestDb } from "@/test/db";
+import { startFakeResend, type FakeResend, type InboundInput } from "@/test/fake-resend";
+import { POST } from "@/app/api/webhooks/resend/route";
+import { replyToRequest } from "../index";
+import { replyAddressFor, referenceFromRecipients } from "../threading";
+import { inboundWorkerIdle } from "./worker";
+
+const testDb = withTestDb();
+const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
+const SUPPORT = "support@desk.example";
+let fake: FakeResend;
+
+beforeAll(async () => {
+  fake = await startFakeResend();
+  Object.assign(process.env, {
+    EMAIL_TRANSPORT: "resend",
+    RESEND_API_KEY: "re_test_inbound",
+    RESEND_BASE_URL: fake.url,
+    RESEND_WEBHOOK_SECRET: SECRET,
+    SUPPORT_EMAIL: SUPPORT,
+    EMAIL_FROM: "Desk <security@desk.example>",
+    SUPPORT_INBOUND_ACKS_PER_HOUR: "50",
+  });
+  resetEnvCache();
+});
+afterAll(async () => {
+  for (const k of ["EMAIL_TRANSPORT", "RESEND_API_KEY", "RESEND_BASE_URL", "RESEND_WEBHOOK_SECRET", "SUPPORT_EMAIL", "EMAIL_FROM"]) delete process.env[k];
+  resetEnvCache();
+  await fake.close();
+});
+beforeEach(() => {
+  delete process.env.SUPPORT_INBOUND_NEW_PER_HOUR;
+  delete process.env.SUPPORT_INBOUND_MAX_BYTES;
+  resetEnvCache();
+});
+
+async function deliver(body: string, headers = svixHeaders(SECRET, body)) {
+  const res = await POST(new Request("http://localhost/api/webhooks/resend", { method: "POST", body, headers }));
+  await inboundWorkerIdle();
+  return res;
+}
+
+/** The customer's email arrives: stored at the fake, announced by a signed event. */
+async function email(input: Partial<InboundInput> & { from: string }) {
+  const stored = fake.receive({ to: [SUPPORT], subject: "Help with my account", text: "I cannot sign in.", ...input });
+  const res = await deliver(receivedEvent(stored));
+  expect(res.status).toBe(200);
+  return stored;
+}
+
+async function requestsOf(address: string) {
+  return testDb().db.select().from(supportRequests).where(eq(supportRequests.email, address)).orderBy(supportRequests.id);
+}
+async function messagesOf(requestId: number) {
+  return testDb().db.select().from(supportMessages).where(eq(supportMessages.requestId, requestId)).orderBy(supportMessages.id);
+}
+const sentTo = (address: string) => fake.sent.filter((e) => e.to === address);
+
+describe("support by email", () => {
+  it("opens a request, acknowledges it threaded, and files the answer to the agent's reply on it", async () => {
+    const customer = uniqueEmail("mailer");
+    const first = await email({ from: `Pat Mailer <${customer}>` });
+    const [request] = await requestsOf(customer);
+    expect(request).toMatchObject({ channel: "email", name: "Pat Mailer", status: "open" });
+    const [message] = await messagesOf(request.id);
+    expect(message).toMatchObject({ channel: "email", kind: "customer", body: "I cannot sign in.", subject: "Help with my account" });
+
+    const [ack] = sentTo(customer);
+    expect(ack.subject).toContain(request.reference);
+    expect(ack.headers?.["Auto-Submitted"]).toBe("auto-replied");
+    expect(ack.headers?.["In-Reply-To"]).toBe(first.message_id);
+    expect(ack.headers?.["Message-ID"]).toMatch(/^<rd\.[0-9a-f]+@desk\.example>$/);
+    expect(ack.replyTo).toBe(replyAddressFor(request.reference));
+    expect(ack.replyTo).toMatch(/^support\+RD-[0-9A-Z]{8}\.[0-9a-f]{16}@desk\.example$/);
+
+    const agent = await upsertUser(testDb().db, { email: uniqueEmail("agent"), role: "agent", password: "Lantern-Quokka-7319-Ribbon" });
+    expect((await replyToRequest(testDb().db, agent.id, request.id, "Here is what to do.")).ok).toBe(true);
+    const reply = sentTo(customer)[1];
+    expect(reply.headers?.["In-Reply-To"]).toBe(ack.headers?.["Message-ID"]);
+    expect(reply.headers?.References).toContain(first.message_id);
+    expect(reply.headers?.["Auto-Submitted"]).toBeUndefined();
+    expect((await requestsOf(customer))[0].status).toBe("waiting");
+
+    // The customer answers the reply (through the Reply-To, threaded headers too).
+    await email({
+      from: customer,
+      to: [reply.replyTo!],
+      subject: `Re: ${reply.subject}`,
+      text: "Thanks, that worked.",
+      headers: { "In-Reply-To": reply.headers!["Message-ID"], References: reply.headers!.References },
+    });
+    const after = await requestsOf(customer);
+    expect(after).toHaveLength(1);
+    expect(after[0].status).toBe("open");
+    expect((await messagesOf(request.id)).map((m) => m.body)).toEqual(["I cannot sign in.", "Here is what to do.", "Thanks, that worked."]);
+    expect(sentTo(customer)).toHaveLength(2); // no acknowledgement for an answer
+  });
+
+  it("joins by In-Reply-To alone, and ignores forged or altered tokens and other senders", async () => {
+    const customer = uniqueEmail("owner");
+    await email({ from: customer });
+    const [request] = await requestsOf(customer);
+    const ack = sentTo(customer)[0];
+    const before = (await messagesOf(request.id)).length;
+
+    await email({ from: customer, headers: { "In-Reply-To": ack.headers!["Message-ID"] }, text: "by header" });
+    expect((await messagesOf(request.id)).length).toBe(before + 1);
+
+    const valid = replyAddressFor(request.reference);
+    const altered = valid.replace(/\.([0-9a-f])/, (_, c: string) => `.${c === "0" ? "1" : "0"}`);
+    const unsigned = `support+${request.reference}@desk.example`;
+    const mac = /\.([0-9a-f]{16})@/.exec(valid)![1];
+    const otherRef = `support+RD-00000000.${mac}@desk.example`; // this mac on another reference
+    for (const to of [altered, unsigned, otherRef]) {
+      await email({ from: customer, to: [to], text: `forged ${to}` });
+    }
+    const intruder = uniqueEmail("intruder");
+    await email({ from: intruder, to: [valid], headers: { "In-Reply-To": ack.headers!["Message-ID"] }, text: "let me in" });
+
+    expect((await messagesOf(request.id)).length).toBe(before + 1);
+    expect(await requestsOf(customer)).toHaveLength(4);
+    expect(await requestsOf(intruder)).toHaveLength(1);
+    expect(referenceFromRecipients([altered])).toBeNull();
+    expect(referenceFromRecipients([valid.toUpperCase()])).toBe(request.reference);
+  });
+
+  it("makes replies to the breach-notice email one request per sender", async () => {
+    const noticeId = `<notice-${randomBytes(4).toString("hex")}@desk.example>`;
+    const senders = [uniqueEmail("notice-a"), uniqueEmail("notice-b"), uniqueEmail("notice-c")];
+    for (const from of senders) await email({ from, subject: "Re: Notice of Data Breach", headers: { "In-Reply-To": noticeId, References: noticeId } });
+    for (const from of senders) expect(await requestsOf(from)).toHaveLength(1);
+  });
+
+  it("sends no acknowledgement to automatic mail, and files a delivery report as a bounce", async () => {
+    const loops: Record<string, Record<string, string>> = {
+      auto: { "Auto-Submitted": "auto-replied" },
+      bulk: { Precedence: "bulk" },
+      list: { Precedence: "list" },
+      junk: { Precedence: "junk" },
+      suppress: { "X-Auto-Response-Suppress": "All" },
+      autoreply: { "X-Autoreply": "yes" },
+      unsubscribe: { "List-Unsubscribe": "<mailto:leave@lists.example>" },
+    };
+    for (const [name, headers] of Object.entries(loops)) {
+      const from = uniqueEmail(`loop-${name}`);
+      await email({ from, headers });
+      expect(await requestsOf(from), name).toHaveLength(1);
+      expect(sentTo(from), name).toHaveLength(0);
+    }
+    await email({ from: "noreply@shop.example" });
+    expect(sentTo("noreply@shop.example")).toHaveLength(0);
+    await email({ from: "colleague@desk.example" });
+    expect(sentTo("colleague@desk.example")).toHaveLength(0);
+    expect(await requestsOf("colleague@desk.example")).toHaveLength(1);
+    // Auto-Submitted: no is a person.
+    const person = uniqueEmail("person");
+    await email({ from: person, headers: { "Auto-Submitted": "no" } });
+    expect(sentTo(person)).toHaveLength(1);
+
+    // A delivery report naming an email we sent: a bounce, no request, no acknowledgement.
+    const ourId = `<rd.${randomBytes(6).toString("hex")}@desk.example>`;
+    const [sent] = await testDb().db
+      .insert(sentEmails)
+      .values({ to: uniqueEmail("gone"), kind: "support_reply", subject: "Your request", messageId: ourId })
+      .returning({ id: sentEmails.id });
+    const requestsBefore = rowsOf<{ n: number }>(await testDb().db.execute(sql`select count(*)::int as n from support_requests`))[0].n;
+    await email({
+      from: "MAILER-DAEMON@mx.example.net",
+      subject: "Undelivered Mail Returned to Sender",
+      headers: { "Content-Type": 'multipart/report; report-type=delivery-status; boundary="b"', "Return-Path": "<>" },
+      text: `The mail system could not deliver your message.\nMessage-ID: ${ourId}`,
+    });
+    const [bounce] = rowsOf<{ message_id: string; sent_email_id: number }>(
+      await testDb().db.execute(sql`select message_id, sent_email_id from email_bounces where message_id = ${ourId}`),
+    );
+    expect(Number(bounce.sent_email_id)).toBe(sent.id);
+    const [status] = await testDb().db.select({ status: sentEmails.status }).from(sentEmails).where(eq(sentEmails.id, sent.id));
+    expect(status.status).toBe("bounced");
+    expect(rowsOf<{ n: number }>(await testDb().db.execute(sql`select count(*)::int as n from support_requests`))[0].n).toBe(requestsBefore);
+    expect(sentTo("mailer-daemon@mx.example.net")).toHaveLength(0);
+    // An empty return path alone is a report too.
+    const bouncer = uniqueEmail("dsn");
+    await email({ from: bouncer, headers: { "Return-Path": "<>" } });
+    expect(await requestsOf(bouncer)).toHaveLength(0);
+  });
+
+  it("files an event delivered twice once, and retries a fetch that failed", async () => {
+    const from = uniqueEmail("twice");
+    const stored = fake.receive({ from, to: [SUPPORT], subject: "Twice", text: "Once only" });
+    const body = receivedEvent(stored);
+    const headers = svixHeaders(SECRET, body);
+    expect((await deliver(body, headers)).status).toBe(200);
+    expect((await deliver(body, headers)).status).toBe(400); // a replay
+    expect((await deliver(body)).status).toBe(200); // the same email, another event id
+    const [request] = await requestsOf(from);
+    expect(await messagesOf(request.id)).toHaveLength(1);
+    expect(sentTo(from)).toHaveLength(1);
+
+    const flaky = uniqueEmail("flaky");
+    fake.failReceiving(1);
+    const calls = fake.calls.length;
+    await email({ from: flaky, text: "Second time lucky" });
+    const fetches = fake.calls.slice(calls).filter((c) => c.path.startsWith("/emails/receiving/"));
+    expect(fetches.map((c) => c.status)).toEqual([500, 200]);
+    const [kept] = rowsOf<{ attempts: number; status: string }>(
+      await testDb().db.execute(sql`select attempts, status from inbound_events order by id desc limit 1`),
+    );
+    expect(kept).toMatchObject({ attempts: 2, status: "done" });
+    const [flakyRequest] = await requestsOf(flaky);
+    expect((await messagesOf(flakyRequest.id)).map((m) => m.body)).toEqual(["Second time lucky"]);
+  });
+
+  it("caps new requests per sender per hour and groups the rest; keeps over-size text truncated; html as text", async () => {
+    process.env.SUPPORT_INBOUND_NEW_PER_HOUR = "2";
+    process.env.SUPPORT_INBOUND_MAX_BYTES = "1000";
+    resetEnvCache();
+    const flooder = uniqueEmail("flood");
+    for (let i = 0; i < 5; i++) await email({ from: flooder, subject: `Flood ${i}`, text: `flood ${i}` });
+    const requests = await requestsOf(flooder);
+    expect(requests).toHaveLength(2);
+    expect((await messagesOf(requests[1].id)).map((m) => m.body)).toEqual(["flood 1", "flood 2", "flood 3", "flood 4"]);
+
+    const big = uniqueEmail("big");
+    await email({ from: big, text: "x".repeat(5000) });
+    const [bigMessage] = await messagesOf((await requestsOf(big))[0].id);
+    expect(bigMessage.body.startsWith("x".repeat(1000))).toBe(true);
+    expect(bigMessage.body).toContain("[Truncated: the message had 5000 bytes of text; the first 1000 are kept.]");
+
+    const html = uniqueEmail("html");
+    await email({
+      from: html,
+      text: null,
+      html: '<p>Hello <b>desk</b></p><script>alert(1)</script><img src="https://tracker.example/p.gif">',
+      attachments: [{ id: "a1", filename: "<img src=x onerror=alert(1)>.pdf", size: 2048, content_type: "application/pdf", content_id: null, content_disposition: "attachment" }],
+    });
+    const [htmlMessage] = await messagesOf((await requestsOf(html))[0].id);
+    expect(htmlMessage.fromHtml).toBe(true);
+    expect(htmlMessage.body).toContain("Hello desk");
+    expect(htmlMessage.body).not.toContain("<p>");
+    expect(htmlMessage.attachments).toEqual([{ filename: "<img src=x onerror=alert(1)>.pdf", contentType: "application/pdf", size: 2048 }]);
+  });
+});

@@ -1,0 +1,53 @@
+// The in-app inbound worker: started by the webhook when an event arrives (and
+// at start-up, for events left pending), it files due events until none is
+// pending, sleeping until the next retry is due. Instances share the work
+// through the claim's lease (SKIP LOCKED), so each may run its own.
+import { getDb, type Db } from "@/db/client";
+import { nextDueInSeconds, processDueInbound } from "./process";
+
+const state = globalThis as unknown as {
+  __resetDeskInbound?: { running: Promise<void>; wake: () => void; again: boolean };
+};
+
+async function loop(db: Db, worker: NonNullable<typeof state.__resetDeskInbound>) {
+  for (;;) {
+    worker.again = false;
+    const round = await processDueInbound(db);
+    if (round.claimed > 0) continue;
+    const due = await nextDueInSeconds(db);
+    if (due === null && !worker.again) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, Math.min(due ?? 0, 30) * 1000 + 50);
+      worker.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+}
+
+/** Makes sure a worker runs now (one per process); a sleeping one wakes up. */
+export function kickInboundWorker(db?: Db): void {
+  const current = state.__resetDeskInbound;
+  if (current) {
+    current.again = true;
+    current.wake();
+    return;
+  }
+  const worker = { running: Promise.resolve(), wake: () => {}, again: false };
+  state.__resetDeskInbound = worker;
+  worker.running = (async () => {
+    try {
+      await loop(db ?? (await getDb()), worker);
+    } catch (error) {
+      console.error("[inbound] the worker stopped:", error instanceof Error ? error.message : error);
+    } finally {
+      state.__resetDeskInbound = undefined;
+    }
+  })();
+}
+
+/** Resolves when the worker has nothing left to do (tests, the bench). */
+export async function inboundWorkerIdle(): Promise<void> {
+  while (state.__resetDeskInbound) await state.__resetDeskInbound.running;
+}
