@@ -68,6 +68,7 @@ async function startServer() {
   process.env.RESET_DESK_SERVER = "1";
   const { default: next } = await import("next");
   const { createInFlightLimit, watchEventLoopLag } = await import("./lib/http/in-flight.mjs");
+  const { createNoticeMemory } = await import("./lib/http/notice-memory.mjs");
 
   const port = Number(process.env.PORT || 3000);
   const hostname = process.env.HOST || "0.0.0.0";
@@ -82,12 +83,25 @@ async function startServer() {
     retryAfterSeconds: 2,
   });
 
+  // The published notice from memory, refreshed on publish (decision 0012).
+  const notice = createNoticeMemory({
+    port,
+    host: hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname,
+    checkSeconds: Number(process.env.NOTICE_CHECK_SECONDS) || 5,
+    log: (line) => console.error(`[notice] ${line}`),
+  });
+  globalThis.__resetDeskNoticeMemory = notice;
+
   const app = next({ dev, hostname: "localhost", port });
   const handle = app.getRequestHandler();
 
   await app.prepare();
 
   const server = createServer((req, res) => {
+    // The published notice from memory first: a spike of readers costs no
+    // more than a static file (a GET has no body to check, and the copy
+    // needs neither the client's address nor the in-flight limit).
+    if (notice.serve(req, res)) return;
     // Whatever the client sent in this header is replaced by what we saw
     // (the socket, or X-Forwarded-For read right to left past our proxies).
     req.headers[CLIENT_ADDRESS_HEADER] = clientAddress(req, trustProxy);
@@ -124,6 +138,7 @@ async function startServer() {
   // overload bench. The kernel caps this at net.core.somaxconn.
   server.listen({ port, host: hostname, backlog: 4096 }, () => {
     console.log(`Reset Desk listening on http://localhost:${port} (client addresses: ${trustProxy.describe})`);
+    if (!dev) notice.start();
   });
 
   for (const signal of ["SIGINT", "SIGTERM"]) {

@@ -2,8 +2,8 @@
 // revisions (the five sections and the FAQ), and dated updates. Every publish
 // inserts a new revision; updates are append-only, a public record whose
 // corrections are new updates. Admin reads and writes check the role here.
-import { desc, eq, isNotNull } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { desc, eq, isNotNull, sql } from "drizzle-orm";
+import { rowsOf, type Db } from "@/db/client";
 import { incidents, noticeRevisions, noticeUpdates, users, type NoticeFaq, type NoticeSections } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { AuthorizationError, type SessionUser } from "@/lib/auth/guards";
@@ -27,6 +27,24 @@ export type PublishedNotice = {
 };
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * What the public notice is made of, as one string that changes whenever the
+ * page would: the latest published revision and the updates. One query on
+ * small tables (server.mjs's copy of /notice asks every few seconds).
+ */
+export async function noticeVersion(db: Db): Promise<string> {
+  const [row] = rowsOf<{ revision: number | string | null; published: string | Date | null; updates: number | string; last: number | string | null }>(
+    await db.execute(sql`
+      select
+        (select id from notice_revisions where published_at is not null order by published_at desc, id desc limit 1) as revision,
+        (select max(published_at) from notice_revisions) as published,
+        (select count(*) from notice_updates) as updates,
+        (select max(id) from notice_updates) as last`),
+  );
+  const published = row?.published ? new Date(row.published).getTime() : 0;
+  return `r${row?.revision ?? 0}.${published}.u${row?.updates ?? 0}.${row?.last ?? 0}`;
+}
 
 /** The incident with a published revision, or null. Two small indexed queries. */
 export async function loadPublishedNotice(db: Db): Promise<PublishedNotice | null> {

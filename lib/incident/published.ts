@@ -3,7 +3,7 @@
 // once on this instance. The time-based lifetime bounds how long another
 // instance (whose cache the publish did not reach) can lag behind: see
 // docs/decisions/0003-notice-caching.md.
-import { revalidatePath, unstable_cache, updateTag } from "next/cache";
+import { revalidatePath, revalidateTag, unstable_cache, updateTag } from "next/cache";
 import { getDb } from "@/db/client";
 import { loadPublishedNotice, type PublishedNotice } from "./notice";
 
@@ -40,4 +40,20 @@ export async function getNoticeBanner(): Promise<{ published: boolean; published
 export function revalidateNotice() {
   updateTag(NOTICE_CACHE_TAG);
   revalidatePath("/notice");
+  // server.mjs's in-memory copy of /notice (lib/http/notice-memory.mjs), same process.
+  noticeMemory()?.invalidate();
+}
+
+/**
+ * Outside a server action (the notice-version route, when another instance
+ * published): expire the data and the page now (an expire of 0 means the next
+ * reader waits for a fresh render, as after a publish here).
+ */
+export function expireNoticeElsewhere() {
+  revalidateTag(NOTICE_CACHE_TAG, { expire: 0 });
+  revalidatePath("/notice");
+}
+
+function noticeMemory() {
+  return (globalThis as { __resetDeskNoticeMemory?: { invalidate: () => void } }).__resetDeskNoticeMemory;
 }
