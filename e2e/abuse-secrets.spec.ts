@@ -115,7 +115,7 @@ test("no password or token in any page, action answer or server log after the fl
   expect(log).toContain("Reset Desk listening");
   for (const [name, secret] of Object.entries(secrets)) expect(log.includes(secret), `${name} in the server log`).toBe(false);
   expect(log).not.toMatch(/\$argon2id\$/);
-  expect(log).not.toMatch(/authjs\.session-token=|__Secure-authjs/);
+  expect(log).not.toMatch(/authjs\.session-token=|__Secure-authjs|__Host-authjs/);
 });
 
 function median(values: number[]) {

@@ -51,6 +51,8 @@ const schema = z
     CAMPAIGN_ENQUEUE_CHUNK: int(5000, 100, 100000),
     CAMPAIGN_WORKER_IN_APP: bool.optional(),
     EXPIRY_BATCH_SIZE: int(10000, 100, 1000000),
+    // A session unused this long is ended (besides the 8-hour absolute lifetime).
+    SESSION_IDLE_MINUTES: int(30, 1, 480),
     TRUST_PROXY: bool.default(false),
     DEV_MAILBOX: bool.optional(),
   })

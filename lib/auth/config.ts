@@ -8,7 +8,9 @@ import { getDb } from "@/db/client";
 import { env } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
 import { OverloadedError } from "@/lib/passwords";
+import { createDeviceSession } from "@/lib/sessions";
 import { authenticate } from "./authenticate";
+import { sessionTokenCookie } from "./session-cookie";
 import { sessionStateFor } from "./session-state";
 
 export class OverloadedSignIn extends CredentialsSignin {
@@ -21,6 +23,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: env().AUTH_SECRET,
   trustHost: true,
   useSecureCookies: env().production,
+  cookies: { sessionToken: sessionTokenCookie(env().production) },
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: 15 * 60 },
   pages: { signIn: "/login", error: "/login" },
   logger: {
@@ -37,15 +40,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       credentials: { email: {}, password: {} },
       authorize: async (credentials, request) => {
         try {
-          const result = await authenticate(
-            await getDb(),
-            credentials?.email,
-            credentials?.password,
-            clientIp(request.headers),
-          );
+          const db = await getDb();
+          const ip = clientIp(request.headers);
+          const result = await authenticate(db, credentials?.email, credentials?.password, ip);
           if (!result.ok) return null;
           const { id, email, name, role, sessionVersion } = result.user;
-          return { id: String(id), email, name, role, sv: sessionVersion };
+          const sid = await createDeviceSession(db, {
+            userId: id,
+            method: "password",
+            userAgent: request.headers.get("user-agent"),
+            ip,
+          });
+          return { id: String(id), email, name, role, sv: sessionVersion, sid };
         } catch (error) {
           if (error instanceof OverloadedError) throw new OverloadedSignIn();
           throw error;
@@ -56,10 +62,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   callbacks: {
     async jwt({ token, user }) {
       if (user) {
-        const signedIn = user as { id: string; sv: number; role: string };
-        return { ...token, uid: Number(signedIn.id), sv: signedIn.sv, role: signedIn.role };
+        const signedIn = user as { id: string; sv: number; sid: string; role: string };
+        return { ...token, uid: Number(signedIn.id), sv: signedIn.sv, sid: signedIn.sid, role: signedIn.role };
       }
-      const state = await sessionStateFor(await getDb(), token as { uid?: unknown; sv?: unknown });
+      const state = await sessionStateFor(await getDb(), token as { uid?: unknown; sv?: unknown; sid?: unknown });
       if (state.state === "anonymous") return null; // dead: the cookie is cleared
       return {
         ...token,
@@ -70,11 +76,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       };
     },
     async session({ session, token }) {
-      const t = token as { uid?: number; role?: string; blocked?: boolean; email?: string; name?: string | null };
+      const t = token as { uid?: number; sid?: string; role?: string; blocked?: boolean; email?: string; name?: string | null };
       return {
         ...session,
         user: {
           id: t.uid,
+          sid: t.sid,
           email: t.email ?? "",
           name: t.name ?? null,
           role: t.role,

@@ -3,7 +3,10 @@ import { getDb } from "@/db/client";
 import { auditEventsFor } from "@/lib/audit";
 import { describeAuditEvent } from "@/lib/audit/describe";
 import { findUserById } from "@/lib/accounts";
-import { requireUser } from "@/lib/auth/guards";
+import { currentSession, requireUser } from "@/lib/auth/guards";
+import { env } from "@/lib/env";
+import { liveSessionsOf } from "@/lib/sessions";
+import { SessionsSection } from "./sessions-section";
 
 export const metadata: Metadata = { title: "Your account" };
 
@@ -11,11 +14,20 @@ function formatDate(date: Date) {
   return date.toUTCString().replace("GMT", "UTC");
 }
 
-export default async function AccountPage() {
+const sessionNotices: Record<string, string> = {
+  ended: "That device was signed out.",
+  others: "You were signed out everywhere else.",
+};
+
+export default async function AccountPage({ searchParams }: { searchParams: Promise<{ sessions?: string }> }) {
   const sessionUser = await requireUser("/account");
+  const session = await currentSession();
+  const currentId = session.state === "anonymous" ? "" : session.sessionId;
+  const { sessions: sessionsStatus } = await searchParams;
   const db = await getDb();
   const user = await findUserById(db, sessionUser.id);
   const events = await auditEventsFor(db, sessionUser.id, 50);
+  const sessions = await liveSessionsOf(db, sessionUser.id, env().SESSION_IDLE_MINUTES);
   return (
     <div className="stack">
       <h1>Your account</h1>
@@ -34,6 +46,11 @@ export default async function AccountPage() {
           .
         </p>
       </div>
+      <SessionsSection
+        sessions={sessions}
+        currentId={currentId}
+        notice={typeof sessionsStatus === "string" ? sessionNotices[sessionsStatus] : undefined}
+      />
       <h2>Security activity</h2>
       {events.length === 0 ? (
         <p>No activity yet.</p>
