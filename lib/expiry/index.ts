@@ -124,7 +124,7 @@ export async function openJob(db: Db, kind: JobKind, scope: UserScope, actor: Ac
     action: kind === "expiry" ? "expiry.started" : "session.ended",
     actorId: actor.id,
     ip: actor.ip,
-    detail: { jobId: job.id, scope: describeScope(s), accounts: Number(bounds?.n ?? 0), stage: "started", ...(clearPasskeys ? { clearPasskeys } : {}) },
+    detail: { jobId: job.id, scope: describeScope(s), accounts: Number(bounds?.n ?? 0), stage: "started", ...(clearPasskeys ? { webauthnKeysCleared: true } : {}) },
   });
   return { job: job as JobRow, resumed: false };
 }

@@ -110,7 +110,7 @@ export async function finishRegistration(
       .onConflictDoNothing()
       .returning({ id: passkeys.id });
     if (rows.length === 0) return null;
-    await recordAudit(tx, { action: "passkey.added", actorId: userId, subjectId: userId, ip, detail: { passkeyId: rows[0].id } });
+    await recordAudit(tx, { action: "passkey.added", actorId: userId, subjectId: userId, ip, detail: { key: rows[0].id } });
     return rows[0];
   });
   return inserted ? { ok: true, id: inserted.id } : { ok: false, code: "duplicate" };
@@ -188,7 +188,7 @@ export async function verifyPasskeySignIn(
       where id = ${Number(row.id)} and (counter < ${newCounter} or (counter = 0 and ${newCounter}::int8 = 0)) returning id`),
   );
   if (moved.length === 0) return { ok: false, code: "counter" };
-  await recordAudit(db, { action: "passkey.used", actorId: userId, subjectId: userId, ip, detail: { passkeyId: Number(row.id) } });
+  await recordAudit(db, { action: "passkey.used", actorId: userId, subjectId: userId, ip, detail: { key: Number(row.id) } });
   return {
     ok: true,
     user: { id: userId, email: row.email, name: row.name, role: row.role, sessionVersion: Number(row.session_version) },
@@ -199,7 +199,7 @@ export async function removePasskey(db: Db, userId: number, passkeyId: number, i
   return db.transaction(async (tx) => {
     const removed = await tx.delete(passkeys).where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId))).returning({ id: passkeys.id });
     if (removed.length === 0) return false;
-    await recordAudit(tx, { action: "passkey.removed", actorId: userId, subjectId: userId, ip, detail: { passkeyId } });
+    await recordAudit(tx, { action: "passkey.removed", actorId: userId, subjectId: userId, ip, detail: { key: passkeyId } });
     return true;
   });
 }
@@ -208,7 +208,7 @@ export async function renamePasskey(db: Db, userId: number, passkeyId: number, n
   const clean = name.normalize("NFKC").replace(/[\p{Cc}\p{Cf}]/gu, "").trim().slice(0, 60);
   if (!clean) return false;
   const renamed = await db.update(passkeys).set({ name: clean }).where(and(eq(passkeys.id, passkeyId), eq(passkeys.userId, userId))).returning({ id: passkeys.id });
-  if (renamed.length > 0) await recordAudit(db, { action: "passkey.renamed", actorId: userId, subjectId: userId, ip, detail: { passkeyId } });
+  if (renamed.length > 0) await recordAudit(db, { action: "passkey.renamed", actorId: userId, subjectId: userId, ip, detail: { key: passkeyId } });
   return renamed.length > 0;
 }
 
