@@ -6,8 +6,10 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDb } from "@/db/client";
 import { env } from "@/lib/env";
+import { recordAudit } from "@/lib/audit";
 import { clientIp } from "@/lib/http/client-ip";
 import { OverloadedError } from "@/lib/passwords";
+import { verifyPasskeySignIn } from "@/lib/passkeys";
 import { createDeviceSession } from "@/lib/sessions";
 import { authenticate } from "./authenticate";
 import { sessionTokenCookie } from "./session-cookie";
@@ -15,6 +17,10 @@ import { sessionStateFor } from "./session-state";
 
 export class OverloadedSignIn extends CredentialsSignin {
   code = "busy";
+}
+
+export class UnknownPasskey extends CredentialsSignin {
+  code = "passkey-unknown";
 }
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 3600;
@@ -56,6 +62,32 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
           if (error instanceof OverloadedError) throw new OverloadedSignIn();
           throw error;
         }
+      },
+    }),
+    // A passkey assertion, verified server-side against the stored challenge
+    // and public key (docs/decisions/0012-passkeys.md). No Argon2 is involved.
+    Credentials({
+      id: "passkey",
+      name: "Passkey",
+      credentials: { challengeId: {}, response: {} },
+      authorize: async (credentials, request) => {
+        const db = await getDb();
+        const ip = clientIp(request.headers);
+        let response;
+        try {
+          response = JSON.parse(String(credentials?.response ?? ""));
+        } catch {
+          return null;
+        }
+        const result = await verifyPasskeySignIn(db, credentials?.challengeId, response, ip);
+        if (!result.ok) {
+          if (result.code === "unknown-credential") throw new UnknownPasskey();
+          return null;
+        }
+        const { id, email, name, role, sessionVersion } = result.user;
+        await recordAudit(db, { action: "sign_in.success", subjectId: id, actorId: id, ip, detail: { method: "passkey" } });
+        const sid = await createDeviceSession(db, { userId: id, method: "passkey", userAgent: request.headers.get("user-agent"), ip });
+        return { id: String(id), email, name, role, sv: sessionVersion, sid };
       },
     }),
   ],

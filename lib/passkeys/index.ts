@@ -218,3 +218,13 @@ export async function dismissPasskeyOffer(db: Db, userId: number, ip: string | n
   await recordAudit(db, { action: "passkey.offer_dismissed", actorId: userId, subjectId: userId, ip });
 }
 
+
+/** The offer after a reset: the password was set by the customer, no passkey yet, never dismissed. */
+export async function passkeyOfferDue(db: Db, userId: number, keyCount: number): Promise<boolean> {
+  if (keyCount > 0) return false;
+  const [row] = await db
+    .select({ dismissed: users.passkeyOfferDismissedAt, changed: users.passwordChangedAt, expired: users.passwordExpiredAt })
+    .from(users)
+    .where(eq(users.id, userId));
+  return Boolean(row && !row.dismissed && row.changed && !row.expired);
+}

@@ -5,7 +5,10 @@ import { describeAuditEvent } from "@/lib/audit/describe";
 import { findUserById } from "@/lib/accounts";
 import { currentSession, requireUser } from "@/lib/auth/guards";
 import { env } from "@/lib/env";
+import { passkeyOfferDue, passkeysOf } from "@/lib/passkeys";
 import { liveSessionsOf } from "@/lib/sessions";
+import { PasskeyOffer } from "./passkey-offer";
+import { PasskeysSection } from "./passkeys-section";
 import { SessionsSection } from "./sessions-section";
 
 export const metadata: Metadata = { title: "Your account" };
@@ -19,18 +22,21 @@ const sessionNotices: Record<string, string> = {
   others: "You were signed out everywhere else.",
 };
 
-export default async function AccountPage({ searchParams }: { searchParams: Promise<{ sessions?: string }> }) {
+export default async function AccountPage({ searchParams }: { searchParams: Promise<{ sessions?: string; passkeys?: string }> }) {
   const sessionUser = await requireUser("/account");
   const session = await currentSession();
   const currentId = session.state === "anonymous" ? "" : session.sessionId;
-  const { sessions: sessionsStatus } = await searchParams;
+  const { sessions: sessionsStatus, passkeys: passkeysStatus } = await searchParams;
   const db = await getDb();
   const user = await findUserById(db, sessionUser.id);
   const events = await auditEventsFor(db, sessionUser.id, 50);
   const sessions = await liveSessionsOf(db, sessionUser.id, env().SESSION_IDLE_MINUTES);
+  const keys = await passkeysOf(db, sessionUser.id);
+  const offer = await passkeyOfferDue(db, sessionUser.id, keys.length);
   return (
     <div className="stack">
       <h1>Your account</h1>
+      {offer ? <PasskeyOffer /> : null}
       <div className="panel">
         <p>
           Signed in as <strong>{user?.email}</strong>
@@ -51,6 +57,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
         currentId={currentId}
         notice={typeof sessionsStatus === "string" ? sessionNotices[sessionsStatus] : undefined}
       />
+      <PasskeysSection keys={keys} offerShown={offer} status={typeof passkeysStatus === "string" ? passkeysStatus : undefined} />
       <h2>Security activity</h2>
       {events.length === 0 ? (
         <p>No activity yet.</p>
