@@ -1,89 +1,20 @@
 // Passkey ceremonies with real signatures: an ES256 key made here plays the
 // authenticator (authenticatorData, clientDataJSON and the signature built by
 // hand), so every check of verifyPasskeySignIn runs as in production.
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditEvents, passkeys, users, webauthnChallenges } from "@/db/schema";
 import { upsertUser } from "@/lib/accounts";
 import { expirePasswords } from "@/lib/expiry";
 import { uniqueEmail, withTestDb } from "@/test/db";
-import { finishRegistration, passkeysOf, relyingParty, removePasskey, startAuthentication, startRegistration, verifyPasskeySignIn } from "./index";
+import { assertion, attestation, authenticator, type Authenticator, type Options } from "@/test/webauthn";
+import { finishRegistration, passkeysOf, removePasskey, startAuthentication, startRegistration, verifyPasskeySignIn } from "./index";
 
 const testDb = withTestDb();
-const b64 = (bytes: Uint8Array | Buffer) => Buffer.from(bytes).toString("base64url");
-const sha256 = (data: Buffer | string) => createHash("sha256").update(data).digest();
-
-function cborBytes(bytes: Buffer): Buffer {
-  if (bytes.length < 24) return Buffer.concat([Buffer.from([0x40 + bytes.length]), bytes]);
-  if (bytes.length < 256) return Buffer.concat([Buffer.from([0x58, bytes.length]), bytes]);
-  return Buffer.concat([Buffer.from([0x59, bytes.length >> 8, bytes.length & 0xff]), bytes]);
-}
-const cborText = (text: string) => Buffer.concat([Buffer.from([0x60 + text.length]), Buffer.from(text)]);
-
-/** A software authenticator with one ES256 credential. */
-function authenticator() {
-  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const jwk = publicKey.export({ format: "jwk" }) as { x: string; y: string };
-  const cose = Buffer.concat([
-    Buffer.from([0xa5, 0x01, 0x02, 0x03, 0x26, 0x20, 0x01, 0x21]),
-    cborBytes(Buffer.from(jwk.x, "base64url")),
-    Buffer.from([0x22]),
-    cborBytes(Buffer.from(jwk.y, "base64url")),
-  ]);
-  const credentialId = randomBytes(16);
-  return { privateKey, cose, credentialId, id: b64(credentialId) };
-}
-type Authenticator = ReturnType<typeof authenticator> & { privateKey: KeyObject };
-
-function authData(rpID: string, flags: number, counter: number, attested?: Buffer) {
-  const head = Buffer.alloc(37);
-  sha256(rpID).copy(head, 0);
-  head[32] = flags;
-  head.writeUInt32BE(counter, 33);
-  return attested ? Buffer.concat([head, attested]) : head;
-}
-
-type Options = { origin?: string; rpID?: string; counter?: number; flags?: number; userHandle?: string };
-
-function assertion(auth: Authenticator, challenge: string, userId: number, o: Options = {}) {
-  const rp = relyingParty();
-  const clientData = Buffer.from(JSON.stringify({ type: "webauthn.get", challenge, origin: o.origin ?? rp.origin, crossOrigin: false }));
-  const data = authData(o.rpID ?? rp.rpID, o.flags ?? 0x05, o.counter ?? 1);
-  const signature = sign("sha256", Buffer.concat([data, sha256(clientData)]), auth.privateKey);
-  return {
-    id: auth.id,
-    rawId: auth.id,
-    type: "public-key" as const,
-    response: {
-      authenticatorData: b64(data),
-      clientDataJSON: b64(clientData),
-      signature: b64(signature),
-      userHandle: b64(Buffer.from(o.userHandle ?? `rd-${userId}`)),
-    },
-    clientExtensionResults: {},
-  };
-}
-
-function attestation(auth: Authenticator, challenge: string, o: Options = {}) {
-  const rp = relyingParty();
-  const clientData = Buffer.from(JSON.stringify({ type: "webauthn.create", challenge, origin: o.origin ?? rp.origin, crossOrigin: false }));
-  const attested = Buffer.concat([Buffer.alloc(16), Buffer.from([0, auth.credentialId.length]), auth.credentialId, auth.cose]);
-  const data = authData(rp.rpID, o.flags ?? 0x45, 0, attested);
-  const object = Buffer.concat([Buffer.from([0xa3]), cborText("fmt"), cborText("none"), cborText("attStmt"), Buffer.from([0xa0]), cborText("authData"), cborBytes(data)]);
-  return {
-    id: auth.id,
-    rawId: auth.id,
-    type: "public-key" as const,
-    response: { attestationObject: b64(object), clientDataJSON: b64(clientData), transports: ["internal" as const] },
-    clientExtensionResults: {},
-  };
-}
-
 async function customerWithPasskey() {
   const { db } = testDb();
   const { id } = await upsertUser(db, { email: uniqueEmail("passkey"), role: "customer", password: "Lantern-Quokka-7319-Ribbon" });
-  const auth = authenticator() as Authenticator;
+  const auth = authenticator();
   const reg = await startRegistration(db, id);
   const added = await finishRegistration(db, id, reg.challengeId, attestation(auth, reg.optionsJSON.challenge), "203.0.113.5");
   expect(added).toMatchObject({ ok: true });
@@ -113,7 +44,7 @@ describe("passkey registration", () => {
     const { id: other } = await upsertUser(db, { email: uniqueEmail("passkey"), role: "customer" });
     for (const [options, owner] of [[{ origin: "https://evil.example" }, id], [{ flags: 0x41 }, id], [{}, other]] as const) {
       const reg = await startRegistration(db, owner);
-      expect(await finishRegistration(db, id, reg.challengeId, attestation(authenticator() as Authenticator, reg.optionsJSON.challenge, options), null)).toMatchObject({ ok: false });
+      expect(await finishRegistration(db, id, reg.challengeId, attestation(authenticator(), reg.optionsJSON.challenge, options), null)).toMatchObject({ ok: false });
     }
     expect(await passkeysOf(db, id)).toHaveLength(0);
   });
@@ -179,8 +110,8 @@ describe("passkey sign-in (issue 16: what must be refused)", () => {
     const old = await startAuthentication(db);
     await db.update(webauthnChallenges).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(webauthnChallenges.id, old.challengeId));
     expect(await verifyPasskeySignIn(db, old.challengeId, assertion(auth, old.optionsJSON.challenge, id), null)).toEqual({ ok: false, code: "challenge" });
-    const impostor = { ...(authenticator() as Authenticator), id: auth.id };
-    expect((await signInWith(impostor as Authenticator, id)).result).toEqual({ ok: false, code: "invalid" });
+    const impostor = { ...(authenticator()), id: auth.id };
+    expect((await signInWith(impostor, id)).result).toEqual({ ok: false, code: "invalid" });
     expect((await signInWith(auth, id, { userHandle: "rd-1" })).result).toEqual({ ok: false, code: "invalid" });
   });
 
