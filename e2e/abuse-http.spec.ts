@@ -23,7 +23,7 @@ async function captureSignIn(page: Page, email = "capture@example.com", password
   return captureAction(page, async () => {
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
   });
 }
 
@@ -233,7 +233,7 @@ test.describe("cross-site requests", () => {
     await page.getByLabel("Email").fill(customerEmail(142, "active"));
     await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.old);
     const answer = page.waitForResponse((r) => r.request().method() === "POST" && Boolean(r.request().headers()["next-action"]));
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     const setCookie = (await (await answer).headerValue("set-cookie")) ?? "";
     expect(setCookie).toMatch(/__Host-authjs\.session-token=[^;]+;.*HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
@@ -284,7 +284,7 @@ test.describe("open redirects (SPEC 5.6)", () => {
       await fresh.goto(`${base}/login?next=${encodeURIComponent(next)}`);
       await fresh.getByLabel("Email").fill(customerEmail(146, "active"));
       await fresh.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.old);
-      await fresh.getByRole("button", { name: "Sign in" }).click();
+      await fresh.getByRole("button", { name: "Sign in", exact: true }).click();
       await expect(fresh).toHaveURL(new RegExp(`^${base}/`));
       await expect(fresh.getByRole("heading", { level: 1 })).toBeVisible();
       expect(new URL(fresh.url()).origin).toBe(base);
@@ -314,7 +314,7 @@ test.describe("sessions (SPEC 5.2, ASVS 7.2.4, 7.4.1)", () => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(customerEmail(147, "active"));
     await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.old);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/account/);
     const session = (await context.cookies()).find((c) => c.name === "__Host-authjs.session-token");
     expect(session?.value).toBeTruthy();
@@ -326,7 +326,7 @@ test.describe("sessions (SPEC 5.2, ASVS 7.2.4, 7.4.1)", () => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(customerEmail(148, "active"));
     await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.old);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/account/);
     const copied = (await context.cookies()).filter((c) => c.name.includes("authjs"));
     await page.getByRole("button", { name: "Sign out" }).click();
