@@ -47,9 +47,12 @@ async function expire(browser: Browser, email: string, clearPasskeys: boolean) {
   await context.close();
 }
 
+// Chromium's virtual authenticator answers the Email field's passkey autofill
+// (conditional mediation) at once, so /login may sign in before the button is
+// clicked; either way no password is typed.
 async function signInWithPasskey(page: Page) {
   await page.goto("/login");
-  await page.getByRole("button", { name: "Sign in with a passkey" }).click();
+  await page.getByRole("button", { name: "Sign in with a passkey" }).click({ timeout: 3000 }).catch(() => {});
 }
 
 test("reset, add a passkey, sign in with it; it survives an expiry, not one that clears passkeys", async ({ browser, request }) => {
@@ -72,9 +75,6 @@ test("reset, add a passkey, sign in with it; it survives an expiry, not one that
   // Sign out, and back in with the passkey: no password typed.
   await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
-  await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toBeVisible();
-  await expect(page.getByLabel("Email")).toHaveAttribute("autocomplete", "username webauthn");
-  await expectNoAxeViolations(page);
   await signInWithPasskey(page);
   await expect(page).toHaveURL(/\/account$/);
   await expect(page.getByRole("region", { name: "Where you're signed in" }).getByText(/Signed in with a passkey/)).toBeVisible();
@@ -121,6 +121,13 @@ test("'Not now' dismisses the offer for good; the Passkeys section still adds on
   await expect(keys.getByText("You have no passkeys yet.")).toBeVisible();
   await expect(page.getByRole("cell", { name: "A passkey was removed" })).toBeVisible();
   await context.close();
+});
+
+test("/login offers a passkey and autofill on the Email field (axe clean)", async ({ page }) => {
+  await page.goto("/login");
+  await expect(page.getByRole("button", { name: "Sign in with a passkey" })).toBeVisible();
+  await expect(page.getByLabel("Email")).toHaveAttribute("autocomplete", "username webauthn");
+  await expectNoAxeViolations(page);
 });
 
 test("without JavaScript the passkey buttons are absent and password sign-in still works", async ({ browser }) => {

@@ -52,5 +52,6 @@ export async function renamePasskeyAction(formData: FormData) {
 export async function dismissPasskeyOfferAction() {
   const { user, ip } = await me();
   await dismissPasskeyOffer(await getDb(), user.id, ip);
-  redirect("/account#passkeys");
+  // A new query string: a redirect to the same URL with only a hash would not re-render the page.
+  redirect("/account?passkeys=later#passkeys");
 }

@@ -10,6 +10,7 @@ const notices: Record<string, string> = {
   removed: "The passkey was removed.",
   renamed: "The passkey was renamed.",
   unnamed: "Give the passkey a name of at least one letter.",
+  later: "We will not offer a passkey again. You can add one here whenever you like.",
 };
 
 export function PasskeysSection({ keys, offerShown, status }: { keys: PasskeyRow[]; offerShown: boolean; status?: string }) {
