@@ -8,6 +8,7 @@ import { eq } from "drizzle-orm";
 import { users } from "@/db/schema";
 import { upsertUser } from "@/lib/accounts";
 import { authenticate } from "@/lib/auth/authenticate";
+import { OverloadedError } from "@/lib/passwords";
 import { finishRegistration, startAuthentication, startRegistration, verifyPasskeySignIn } from "@/lib/passkeys";
 import { createDeviceSession } from "@/lib/sessions";
 import { assertion, attestation, authenticator, type Authenticator } from "@/test/webauthn";
@@ -16,24 +17,31 @@ import type { FigureContext } from "../figures";
 
 const PASSWORD = "Lantern-Quokka-7319-Ribbon";
 const ACCOUNTS = 16;
-const IN_FLIGHT = 16;
+const IN_FLIGHT = 8;
 
 async function measure(seconds: number, once: (i: number) => Promise<boolean>) {
   const end = Date.now() + seconds * 1000;
   let ok = 0;
   let failed = 0;
+  let busy = 0;
   let next = 0;
   const started = Date.now();
   await Promise.all(
     Array.from({ length: IN_FLIGHT }, async () => {
       while (Date.now() < end) {
-        if (await once(next++)) ok++;
-        else failed++;
+        try {
+          if (await once(next++)) ok++;
+          else failed++;
+        } catch (error) {
+          // The hashing admission's "busy" answer (the app's 503): counted, not fatal.
+          if (!(error instanceof OverloadedError)) throw error;
+          busy++;
+        }
       }
     }),
   );
   const elapsed = (Date.now() - started) / 1000;
-  return { perSecond: Math.round((ok / elapsed) * 10) / 10, signIns: ok, failed, seconds: Math.round(elapsed * 10) / 10 };
+  return { perSecond: Math.round((ok / elapsed) * 10) / 10, signIns: ok, failed, busy, seconds: Math.round(elapsed * 10) / 10 };
 }
 
 export default async function passkeys(ctx: FigureContext) {
