@@ -82,6 +82,9 @@ test("reset, add a passkey, sign in with it; it survives an expiry, not one that
 
   // The incident team expires the password: the passkey still signs in, and the session is not blocked.
   await expire(browser, email, false);
+  // The session opened before the expiry is blocked, like every other; a new passkey sign-in is not.
+  await page.goto("/account");
+  await expect(page).toHaveURL(/\/account\/password-expired/);
   await page.getByRole("navigation", { name: "Main" }).getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
   await signInWithPasskey(page);
