@@ -232,7 +232,9 @@ test.describe("cross-site requests", () => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(customerEmail(142, "active"));
     await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.old);
-    const answer = page.waitForResponse((r) => r.request().method() === "POST" && Boolean(r.request().headers()["next-action"]));
+    const answer = page.waitForResponse(
+      (r) => r.request().method() === "POST" && Boolean(r.request().headers()["next-action"]) && /multipart\/form-data/.test(r.request().headers()["content-type"] ?? ""),
+    );
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     const setCookie = (await (await answer).headerValue("set-cookie")) ?? "";
     expect(setCookie).toMatch(/__Host-authjs\.session-token=[^;]+;.*HttpOnly/i);
