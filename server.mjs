@@ -83,7 +83,7 @@ async function startServer() {
     retryAfterSeconds: 2,
   });
 
-  // The published notice from memory, refreshed on publish (decision 0012).
+  // The published notice from memory, refreshed on publish (decision 0014).
   const notice = createNoticeMemory({
     port,
     host: hostname === "0.0.0.0" || hostname === "::" ? "127.0.0.1" : hostname,

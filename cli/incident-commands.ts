@@ -144,9 +144,9 @@ function jobScope(values: { all?: boolean; customers?: boolean; emails?: string 
   return values.all ? { kind: "everyone" } : { kind: "customers" };
 }
 
-async function runJobCommand(ctx: CommandContext, kind: JobKind, scope: UserScope) {
+async function runJobCommand(ctx: CommandContext, kind: JobKind, scope: UserScope, options: { clearPasskeys?: boolean } = {}) {
   const db = await ctx.db();
-  const { job, resumed } = await openJob(db, kind, scope, CLI_ACTOR);
+  const { job, resumed } = await openJob(db, kind, scope, CLI_ACTOR, options);
   ctx.log(resumed ? `Resuming job ${job.id} where it stopped.` : `Job ${job.id}: ${job.total.toLocaleString("en-US")} accounts in scope.`);
   const controller = new AbortController();
   const stop = () => controller.abort();
@@ -168,14 +168,15 @@ async function runJobCommand(ctx: CommandContext, kind: JobKind, scope: UserScop
 
 const expire: Command = {
   summary: "expire passwords in committed batches (resumable: run it again after a stop)",
-  usage: "expire --all | --customers | --emails a@x,b@y",
+  usage: "expire --all | --customers | --emails a@x,b@y [--clear-passkeys]",
   run: async (ctx) => {
     const { values } = parseArgs({
       args: ctx.args,
-      options: { all: { type: "boolean" }, customers: { type: "boolean" }, emails: { type: "string" } },
+      options: { all: { type: "boolean" }, customers: { type: "boolean" }, emails: { type: "string" }, "clear-passkeys": { type: "boolean" } },
       strict: true,
     });
-    await runJobCommand(ctx, "expiry", jobScope(values, true));
+    const { "clear-passkeys": clearPasskeys, ...scopeArgs } = values;
+    await runJobCommand(ctx, "expiry", jobScope(scopeArgs, true), { clearPasskeys: Boolean(clearPasskeys) });
   },
 };
 

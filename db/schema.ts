@@ -3,6 +3,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  customType,
   bigserial,
   boolean,
   index,
@@ -32,6 +33,8 @@ export const users = pgTable(
     passwordExpiredAt: ts("password_expired_at"),
     sessionVersion: integer("session_version").notNull().default(1),
     disabledAt: ts("disabled_at"),
+    // "Not now" on the offer to add a passkey after a reset: never offered again.
+    passkeyOfferDismissedAt: ts("passkey_offer_dismissed_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [
@@ -424,6 +427,8 @@ export const jobs = pgTable("jobs", {
   processed: bigint("processed", { mode: "number" }).notNull().default(0),
   total: bigint("total", { mode: "number" }).notNull().default(0),
   at: ts("at").notNull(),
+  // An expiry that also deletes the accounts' passkeys (a breach with write access).
+  clearPasskeys: boolean("clear_passkeys").notNull().default(false),
   createdBy: bigint("created_by", { mode: "number" }),
   createdAt: ts("created_at").notNull().defaultNow(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
@@ -461,3 +466,71 @@ export const counterDeltas = pgTable(
 export const countedResets = pgTable("counted_resets", {
   userId: bigint("user_id", { mode: "number" }).primaryKey(),
 });
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => "bytea",
+  fromDriver: (value) => new Uint8Array(value),
+});
+
+export const signInMethods = ["password", "passkey"] as const;
+export type SignInMethod = (typeof signInMethods)[number];
+
+// One row per sign-in: the JWT carries its id (`sid`), and every request checks
+// it is neither ended nor idle (docs/decisions/0011-device-sessions.md).
+export const deviceSessions = pgTable(
+  "device_sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: bigint("user_id", { mode: "number" })
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    method: text("method", { enum: signInMethods }).notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastSeenAt: ts("last_seen_at").notNull().defaultNow(),
+    endedAt: ts("ended_at"),
+    endReason: text("end_reason"),
+    userAgent: text("user_agent"),
+    browser: text("browser"),
+    os: text("os"),
+    ip: text("ip"),
+  },
+  (t) => [index("device_sessions_user_live_idx").on(t.userId, t.lastSeenAt).where(sql`${t.endedAt} is null`)],
+);
+
+// WebAuthn credentials: only public keys, so a stolen copy signs nobody in.
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    userId: bigint("user_id", { mode: "number" })
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    credentialId: text("credential_id").notNull(),
+    publicKey: bytea("public_key").notNull(),
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: text("transports").array().notNull().default(sql`'{}'::text[]`),
+    backedUp: boolean("backed_up").notNull().default(false),
+    deviceType: text("device_type").notNull(),
+    name: text("name").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastUsedAt: ts("last_used_at"),
+  },
+  (t) => [uniqueIndex("passkeys_credential_id_key").on(t.credentialId), index("passkeys_user_idx").on(t.userId)],
+);
+
+export const webauthnPurposes = ["registration", "authentication"] as const;
+
+// Ceremony challenges, server-side and single use (taken with a conditional UPDATE).
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    id: text("id").primaryKey(),
+    challenge: text("challenge").notNull(),
+    userId: bigint("user_id", { mode: "number" }).references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: webauthnPurposes }).notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [index("webauthn_challenges_expires_idx").on(t.expiresAt)],
+);

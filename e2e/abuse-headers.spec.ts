@@ -79,7 +79,7 @@ test("every route, signed in as an admin", async ({ page }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill(E2E_ADMIN);
   await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.admin);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).not.toHaveURL(/\/login/);
   for (const path of ROUTES) {
     const response = await page.request.get(path, { maxRedirects: 0, failOnStatusCode: false });

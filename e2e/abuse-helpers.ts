@@ -11,7 +11,11 @@ export type CapturedAction = {
 
 /** Fills and submits a form in the browser; returns the action POST it sent. */
 export async function captureAction(page: Page, submit: () => Promise<void>): Promise<CapturedAction> {
-  const posted = page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"]));
+  // A form's action posts multipart; /login's passkey autofill also calls an
+  // action (with JSON arguments) as it mounts, which is not the one wanted here.
+  const posted = page.waitForRequest(
+    (r) => r.method() === "POST" && Boolean(r.headers()["next-action"]) && /multipart\/form-data/.test(r.headers()["content-type"] ?? ""),
+  );
   await submit();
   const request = await posted;
   const headers = await request.allHeaders();

@@ -23,7 +23,7 @@ async function captureSignIn(page: Page, email = "capture@example.com", password
   return captureAction(page, async () => {
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password", { exact: true }).fill(password);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
   });
 }
 
@@ -228,16 +228,20 @@ test.describe("cross-site requests", () => {
     expect(hasSessionCookie(response.headers())).toBe(false);
   });
 
-  test("the session cookie is HttpOnly, SameSite=Lax and Secure (the server runs in production)", async ({ page, context }) => {
+  test("the session cookie is __Host- prefixed, HttpOnly, SameSite=Lax, Secure, Path=/ (the server runs in production)", async ({ page, context }) => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(customerEmail(142, "active"));
     await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.old);
-    const answer = page.waitForResponse((r) => r.request().method() === "POST" && Boolean(r.request().headers()["next-action"]));
-    await page.getByRole("button", { name: "Sign in" }).click();
+    const answer = page.waitForResponse(
+      (r) => r.request().method() === "POST" && Boolean(r.request().headers()["next-action"]) && /multipart\/form-data/.test(r.request().headers()["content-type"] ?? ""),
+    );
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     const setCookie = (await (await answer).headerValue("set-cookie")) ?? "";
-    expect(setCookie).toMatch(/__Secure-authjs\.session-token=[^;]+;.*HttpOnly/i);
+    expect(setCookie).toMatch(/__Host-authjs\.session-token=[^;]+;.*HttpOnly/i);
     expect(setCookie).toMatch(/SameSite=Lax/i);
     expect(setCookie).toMatch(/Secure/);
+    expect(setCookie).toMatch(/__Host-authjs\.session-token=[^;]+;(.*;)?\s*Path=\/(;|$)/i);
+    expect(setCookie).not.toMatch(/__Host-authjs\.session-token=[^,]*Domain=/i);
     await expect(page).toHaveURL(/\/account/);
     const session = (await context.cookies()).find((c) => c.name.endsWith("authjs.session-token"));
     expect(session).toMatchObject({ httpOnly: true, secure: true, sameSite: "Lax" });
@@ -282,7 +286,7 @@ test.describe("open redirects (SPEC 5.6)", () => {
       await fresh.goto(`${base}/login?next=${encodeURIComponent(next)}`);
       await fresh.getByLabel("Email").fill(customerEmail(146, "active"));
       await fresh.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.old);
-      await fresh.getByRole("button", { name: "Sign in" }).click();
+      await fresh.getByRole("button", { name: "Sign in", exact: true }).click();
       await expect(fresh).toHaveURL(new RegExp(`^${base}/`));
       await expect(fresh.getByRole("heading", { level: 1 })).toBeVisible();
       expect(new URL(fresh.url()).origin).toBe(base);
@@ -308,13 +312,13 @@ test.describe("open redirects (SPEC 5.6)", () => {
 test.describe("sessions (SPEC 5.2, ASVS 7.2.4, 7.4.1)", () => {
   test("a cookie planted before sign-in is replaced by a new session", async ({ page, context, baseURL }) => {
     const domain = new URL(baseURL!).hostname;
-    await context.addCookies([{ name: "__Secure-authjs.session-token", value: "planted-by-an-attacker", domain, path: "/", secure: true, httpOnly: true, sameSite: "Lax" }]);
+    await context.addCookies([{ name: "__Host-authjs.session-token", value: "planted-by-an-attacker", domain, path: "/", secure: true, httpOnly: true, sameSite: "Lax" }]);
     await page.goto("/login");
     await page.getByLabel("Email").fill(customerEmail(147, "active"));
     await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.old);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/account/);
-    const session = (await context.cookies()).find((c) => c.name === "__Secure-authjs.session-token");
+    const session = (await context.cookies()).find((c) => c.name === "__Host-authjs.session-token");
     expect(session?.value).toBeTruthy();
     expect(session?.value).not.toBe("planted-by-an-attacker");
   });
@@ -324,7 +328,7 @@ test.describe("sessions (SPEC 5.2, ASVS 7.2.4, 7.4.1)", () => {
     await page.goto("/login");
     await page.getByLabel("Email").fill(customerEmail(148, "active"));
     await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.old);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(/\/account/);
     const copied = (await context.cookies()).filter((c) => c.name.includes("authjs"));
     await page.getByRole("button", { name: "Sign out" }).click();

@@ -9,9 +9,9 @@ export const E2E_PASSWORDS = {
 
 export const E2E_ADMIN = "e2e-admin@example.com";
 export const E2E_AGENT = "e2e-agent@example.com";
-export const E2E_CUSTOMER_COUNT = 200;
+export const E2E_CUSTOMER_COUNT = 230;
 
-/** Customer n (1..200): active (password still valid) or expired. */
+/** Customer n (1..230): active (password still valid) or expired. */
 export function customerEmail(n: number, state: "active" | "expired"): string {
   return `${state}-${String(n).padStart(3, "0")}@customers.example.com`;
 }
@@ -25,4 +25,5 @@ export function customerEmail(n: number, state: "active" | "expired"): string {
  *   140-179  security abuse suite (issue 8)
  *   180-192  abuse-http open-redirect replays
  *   193-200  smoke and spare
+ *   201-229  sessions and passkeys (issue 16)
  */

@@ -130,14 +130,14 @@ test("signed-out visitors of protected pages go to sign in and come back, never 
   await expect(page).toHaveURL(/\/login\?next=%2Faccount/);
   await page.getByLabel("Email").fill(customerEmail(5, "active"));
   await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.old);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/\/account$/);
 
   await page.context().clearCookies();
   await page.goto("/login?next=https://evil.example/");
   await page.getByLabel("Email").fill(customerEmail(5, "active"));
   await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.old);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(/localhost:\d+\/account$/);
 });
 

@@ -66,6 +66,8 @@ const schema = z
     CAMPAIGN_ENQUEUE_CHUNK: int(5000, 100, 100000),
     CAMPAIGN_WORKER_IN_APP: bool.optional(),
     EXPIRY_BATCH_SIZE: int(10000, 100, 1000000),
+    // A session unused this long is ended (besides the 8-hour absolute lifetime).
+    SESSION_IDLE_MINUTES: int(30, 1, 480),
     // false (none), a hop count, or trusted addresses and ranges (lib/http/client-address.mjs).
     TRUST_PROXY: z
       .string()

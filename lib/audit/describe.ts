@@ -13,14 +13,37 @@ const words: Record<string, string> = {
   "reset_link.used": "A reset link was used",
   "reset_link.expired": "An expired reset link was opened",
   "session.ended": "Every session was signed out",
+  "session.created": "A new session started",
+  "passkey.added": "A passkey was added",
+  "passkey.used": "Signed in with a passkey",
+  "passkey.removed": "A passkey was removed",
+  "passkey.renamed": "A passkey was renamed",
+  "passkey.offer_dismissed": "The offer to add a passkey was dismissed",
   "session.blocked": "A session was blocked until the password changes",
   "user.created": "Account created",
   "user.updated": "Account updated",
   "user.disabled": "Account disabled",
 };
 
+const sessionEndings: Record<string, string> = {
+  signed_out: "Signed out on one device",
+  ended_by_user: "A session was signed out from the devices list",
+  ended_other: "Signed out everywhere else",
+  ended_by_staff: "Every session was ended by support",
+  idle: "A session ended after being idle",
+  passkeys_cleared: "Passkey sessions ended: passkeys were cleared after the security incident",
+};
+
+function baseWords(event: Pick<AuditRow, "action" | "detail">): string {
+  const how = typeof event.detail?.how === "string" ? event.detail.how : null;
+  if (event.action === "session.ended" && how && sessionEndings[how]) return sessionEndings[how];
+  if (event.action === "session.created" && event.detail?.method === "passkey") return "A new session started (passkey)";
+  if (event.action === "session.created" && event.detail?.method === "password") return "A new session started (password)";
+  return words[event.action] ?? event.action.replace(/[._]/g, " ");
+}
+
 export function describeAuditEvent(event: Pick<AuditRow, "action" | "actorId" | "subjectId" | "detail">, viewerId?: number): string {
-  const base = words[event.action] ?? event.action.replace(/[._]/g, " ");
+  const base = baseWords(event);
   if (event.action === "reset_link.sent" && event.detail?.purpose === "agent") return `${base} by a support agent`;
   if (event.actorId && viewerId && event.actorId !== viewerId && event.subjectId === viewerId) {
     return `${base} (by staff)`;

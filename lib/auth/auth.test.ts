@@ -6,6 +6,7 @@ import { hashingAdmission } from "@/lib/passwords";
 import { uniqueEmail, withTestDb } from "@/test/db";
 import { hash } from "@node-rs/argon2";
 import { authenticate } from "./authenticate";
+import { createDeviceSession } from "@/lib/sessions";
 import { sessionStateFor } from "./session-state";
 
 const testDb = withTestDb();
@@ -83,9 +84,9 @@ describe("session state (SPEC 4.1, 4.3)", () => {
   it("is active, then blocked by an expiry, then dead once the version moves on", async () => {
     const { db } = testDb();
     const { id } = await upsertUser(db, { email: uniqueEmail(), role: "agent", password: PASSWORD });
-    const claims = { uid: id, sv: 2 }; // upsert with a password moved the version to 2? read it
     const [row] = await db.select({ sv: users.sessionVersion }).from(users).where(eq(users.id, id));
-    claims.sv = row.sv;
+    const sid = await createDeviceSession(db, { userId: id, method: "password", userAgent: null, ip: null });
+    const claims = { uid: id, sv: row.sv, sid };
     expect(await sessionStateFor(db, claims)).toMatchObject({ state: "active", user: { id, role: "agent" } });
     await db.update(users).set({ passwordExpiredAt: new Date() }).where(eq(users.id, id));
     expect(await sessionStateFor(db, claims)).toMatchObject({ state: "blocked" });
@@ -97,8 +98,11 @@ describe("session state (SPEC 4.1, 4.3)", () => {
     const { db } = testDb();
     const { id } = await upsertUser(db, { email: uniqueEmail(), role: "customer", password: PASSWORD });
     const [row] = await db.select({ sv: users.sessionVersion }).from(users).where(eq(users.id, id));
-    await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, id));
+    const sid = await createDeviceSession(db, { userId: id, method: "password", userAgent: null, ip: null });
+    expect(await sessionStateFor(db, { uid: id, sv: row.sv, sid })).toMatchObject({ state: "active" });
     expect(await sessionStateFor(db, { uid: id, sv: row.sv })).toEqual({ state: "anonymous" });
+    await db.update(users).set({ disabledAt: new Date() }).where(eq(users.id, id));
+    expect(await sessionStateFor(db, { uid: id, sv: row.sv, sid })).toEqual({ state: "anonymous" });
     for (const claims of [null, {}, { uid: "1 or 1=1", sv: 1 }, { uid: id, sv: "x" }, { uid: -1, sv: 1 }]) {
       expect(await sessionStateFor(db, claims)).toEqual({ state: "anonymous" });
     }

@@ -1,15 +1,14 @@
-import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
+import { endDeviceSession } from "@/lib/sessions";
 
-/** Signing out: the account's session version moves on, so every copy of its session cookies dies. */
-export async function endSessionsOf(db: Db, userId: number, ip: string | null) {
-  await db.transaction(async (tx) => {
-    await tx
-      .update(users)
-      .set({ sessionVersion: sql`${users.sessionVersion} + 1` })
-      .where(eq(users.id, userId));
-    await recordAudit(tx, { action: "sign_out", actorId: userId, subjectId: userId, ip });
-  });
+/**
+ * Signing out from the header: this session's record ends, so every copy of
+ * its cookie dies at its next request on every instance; the account's other
+ * devices stay signed in (issue 16). "Sign out everywhere" is end-sessions or
+ * a password change, which move the session version on.
+ */
+export async function signOutThisSession(db: Db, userId: number, sessionId: string, ip: string | null) {
+  await endDeviceSession(db, sessionId, { userId, actorId: userId, ip, reason: "signed_out" });
+  await recordAudit(db, { action: "sign_out", actorId: userId, subjectId: userId, ip });
 }

@@ -98,12 +98,18 @@ export async function recentJobs(db: Db, kind: JobKind, limit = 10): Promise<Job
  * A job for this kind and scope: the unfinished one if there is one (a re-run
  * resumes it), else a new one. The scope's highest id is fixed at creation.
  */
-export async function openJob(db: Db, kind: JobKind, scope: UserScope, actor: Actor): Promise<{ job: JobRow; resumed: boolean }> {
+export type JobOptions = {
+  /** expiry only: also delete the accounts' passkeys and end their passkey sessions (a breach with write access) */
+  clearPasskeys?: boolean;
+};
+
+export async function openJob(db: Db, kind: JobKind, scope: UserScope, actor: Actor, options: JobOptions = {}): Promise<{ job: JobRow; resumed: boolean }> {
   const s = normaliseScope(scope);
+  const clearPasskeys = kind === "expiry" && Boolean(options.clearPasskeys);
   const running = await db
     .select(jobColumns)
     .from(jobs)
-    .where(and(eq(jobs.kind, kind), eq(jobs.status, "running"), sql`${jobs.scope} = ${JSON.stringify(s)}::jsonb`))
+    .where(and(eq(jobs.kind, kind), eq(jobs.status, "running"), eq(jobs.clearPasskeys, clearPasskeys), sql`${jobs.scope} = ${JSON.stringify(s)}::jsonb`))
     .orderBy(desc(jobs.id))
     .limit(1);
   if (running[0]) return { job: running[0] as JobRow, resumed: true };
@@ -112,13 +118,13 @@ export async function openJob(db: Db, kind: JobKind, scope: UserScope, actor: Ac
   );
   const [job] = await db
     .insert(jobs)
-    .values({ kind, scope: s, status: "running", cursor: 0, lastId: Number(bounds?.last ?? 0), total: Number(bounds?.n ?? 0), at: new Date(), createdBy: actor.id })
+    .values({ kind, scope: s, status: "running", cursor: 0, lastId: Number(bounds?.last ?? 0), total: Number(bounds?.n ?? 0), at: new Date(), clearPasskeys, createdBy: actor.id })
     .returning(jobColumns);
   await recordAudit(db, {
     action: kind === "expiry" ? "expiry.started" : "session.ended",
     actorId: actor.id,
     ip: actor.ip,
-    detail: { jobId: job.id, scope: describeScope(s), accounts: Number(bounds?.n ?? 0), stage: "started" },
+    detail: { jobId: job.id, scope: describeScope(s), accounts: Number(bounds?.n ?? 0), stage: "started", ...(clearPasskeys ? { webauthnKeysCleared: true } : {}) },
   });
   return { job: job as JobRow, resumed: false };
 }
@@ -138,6 +144,15 @@ function batchUpdate(kind: JobKind, scope: UserScope, when: Date, lo: number, hi
   return sql`update users u set session_version = u.session_version + 1 where ${range} returning u.id`;
 }
 
+// Every account in the range loses its passkeys (whether or not it was already
+// expired: the attacker may have written their own), and its passkey sessions end.
+async function clearPasskeysInRange(tx: Pick<Db, "execute">, scope: UserScope, lo: number, hi: number) {
+  const range = sql`u.id > ${lo} and u.id <= ${hi} and ${scopeCondition(scope)}`;
+  await tx.execute(sql`delete from passkeys p using users u where p.user_id = u.id and ${range}`);
+  await tx.execute(sql`update device_sessions s set ended_at = now(), end_reason = 'passkeys_cleared'
+    from users u where s.user_id = u.id and s.ended_at is null and s.method = 'passkey' and ${range}`);
+}
+
 export type RunOptions = {
   batchSize?: number;
   signal?: AbortSignal;
@@ -154,8 +169,8 @@ export async function runJob(db: Db, jobId: number, actor: Actor, options: RunOp
     if (options.signal?.aborted) break;
     const step = await db.transaction(async (tx) => {
       // The row lock keeps two runners of one job from taking the same range.
-      const [job] = rowsOf<{ kind: JobKind; scope: UserScope; status: string; cursor: number | string; last_id: number | string; at: Date | string; total: number | string; processed: number | string }>(
-        await tx.execute(sql`select kind, scope, status, cursor, last_id, at, total, processed from jobs where id = ${jobId} for update`),
+      const [job] = rowsOf<{ kind: JobKind; scope: UserScope; status: string; cursor: number | string; last_id: number | string; at: Date | string; total: number | string; processed: number | string; clear_passkeys: boolean }>(
+        await tx.execute(sql`select kind, scope, status, cursor, last_id, at, total, processed, clear_passkeys from jobs where id = ${jobId} for update`),
       );
       if (!job || job.status !== "running") return null;
       const cursor = Number(job.cursor);
@@ -168,6 +183,7 @@ export async function runJob(db: Db, jobId: number, actor: Actor, options: RunOp
       const scope: UserScope = typeof job.scope === "string" ? JSON.parse(job.scope) : job.scope;
       const hi = scope.kind === "emails" ? lastId : Math.min(lastId, cursor + batchSize);
       const updated = rowsOf<{ id: number | string }>(await tx.execute(batchUpdate(job.kind, scope, new Date(job.at), cursor, hi)));
+      if (job.kind === "expiry" && job.clear_passkeys) await clearPasskeysInRange(tx, scope, cursor, hi);
       if (scope.kind === "emails" && updated.length > 0) {
         // A short list is audited per account, so each customer's activity shows it.
         for (const u of updated) {
@@ -201,8 +217,8 @@ export async function runJob(db: Db, jobId: number, actor: Actor, options: RunOp
   return (await findJob(db, jobId))!;
 }
 
-export async function expirePasswords(db: Db, scope: UserScope, actor: Actor, options: RunOptions = {}) {
-  const { job, resumed } = await openJob(db, "expiry", scope, actor);
+export async function expirePasswords(db: Db, scope: UserScope, actor: Actor, options: RunOptions & JobOptions = {}) {
+  const { job, resumed } = await openJob(db, "expiry", scope, actor, { clearPasskeys: options.clearPasskeys });
   return { job: await runJob(db, job.id, actor, options), resumed };
 }
 

@@ -1,4 +1,4 @@
-// The published notice from memory (decision 0012): server.mjs answers GET
+// The published notice from memory (decision 0014): server.mjs answers GET
 // and HEAD /notice with a copy of the page Next.js rendered — its bytes and its
 // headers (CSP, cache, HSTS, nosniff…) — without React or the database, with
 // an ETag and 304s. The copy is refreshed when the notice changes: at once on

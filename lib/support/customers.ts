@@ -14,7 +14,7 @@ import { lifetimeMs } from "@/lib/reset-links";
 import { sendResetLinkToAccount } from "@/lib/reset-links/flows";
 import { authorizeStaff, type Staff } from "./authorize";
 
-function mayView(agent: Staff, customer: { role: string }) {
+export function mayView(agent: Staff, customer: { role: string }) {
   return agent.role === "admin" || customer.role === "customer";
 }
 

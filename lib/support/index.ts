@@ -26,4 +26,5 @@ export {
   type ActivityRow,
   type SendLinkResult,
 } from "./customers";
+export { liveSessionCount, endCustomerSessionsFromAgent, type EndAllResult } from "./sessions";
 export { listStaff, inviteAgent, disableAgent, inviteSchema, type StaffRow, type AdminResult } from "./agents";

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { formatIncidentDate, getPasswordsResetDate } from "@/lib/incident/passwords-reset-date";
+import { PasskeySignIn } from "./passkey-sign-in";
 import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -28,6 +29,7 @@ export default async function LoginPage({
         <Link href="/notice">Read our notice</Link>.
       </p>
       <SignInForm next={typeof next === "string" ? next : undefined} />
+      <PasskeySignIn next={typeof next === "string" ? next : undefined} />
       <p>
         <Link href="/forgot-password">Forgot your password?</Link>
       </p>

@@ -13,7 +13,7 @@ export function SignInForm({ next }: { next?: string }) {
         label="Email"
         name="email"
         type="email"
-        autoComplete="username"
+        autoComplete="username webauthn"
         required
         defaultValue={state.email}
         key={state.email}

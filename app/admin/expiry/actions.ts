@@ -12,7 +12,7 @@ import { clientIp } from "@/lib/http/client-ip";
 
 export type ExpiryFormState = {
   formError?: string;
-  confirm?: { scope: UserScope; description: string; inScope: number; notYetExpired: number };
+  confirm?: { scope: UserScope; description: string; inScope: number; notYetExpired: number; clearPasskeys: boolean };
 };
 
 function scopeFrom(form: FormData): UserScope {
@@ -28,7 +28,7 @@ export async function reviewExpiryAction(_prev: ExpiryFormState, form: FormData)
     await requireRoleForAction("admin");
     const scope = normaliseScope(scopeFrom(form));
     const counts = await countScope(await getDb(), scope);
-    return { confirm: { scope, description: describeScope(scope), ...counts } };
+    return { confirm: { scope, description: describeScope(scope), ...counts, clearPasskeys: form.get("clearPasskeys") === "on" } };
   } catch (error) {
     if (error instanceof InputError || error instanceof AuthorizationError) return { formError: error.message };
     throw error;
@@ -41,7 +41,8 @@ export async function startExpiryAction(_prev: ExpiryFormState, form: FormData):
     const user = await requireRoleForAction("admin");
     const actor = { id: user.id, ip: clientIp(await headers()) };
     const scope = normaliseScope(JSON.parse(String(form.get("confirmedScope") ?? "null")) ?? scopeFrom(form));
-    const { job } = await openJob(await getDb(), "expiry", scope, actor);
+    const clearPasskeys = form.get("confirmedClearPasskeys") === "true";
+    const { job } = await openJob(await getDb(), "expiry", scope, actor, { clearPasskeys });
     runInBackground(job.id, actor);
     jobId = job.id;
   } catch (error) {

@@ -20,6 +20,15 @@ export function ExpiryForm() {
           <textarea id="expiry-emails" name="emails" rows={4} aria-describedby="expiry-emails-hint" />
           <span id="expiry-emails-hint" className="hint">For a list: separated by commas, spaces or new lines.</span>
         </div>
+        <div className="field">
+          <label>
+            <input type="checkbox" name="clearPasskeys" aria-describedby="clear-passkeys-hint" /> Also remove their passkeys
+          </label>
+          <span id="clear-passkeys-hint" className="hint">
+            Only when the attacker could write to the database (and may have added a passkey of their own): customers
+            then need a new password and a new passkey.
+          </span>
+        </div>
         <div>
           <button type="submit" className="button button-secondary" disabled={reviewing}>Review</button>
         </div>
@@ -35,8 +44,10 @@ export function ExpiryForm() {
               ? `; ${(confirm.inScope - confirm.notYetExpired).toLocaleString("en-US")} already expired keep their date`
               : ""}
             ). Their sessions are blocked at their next request and earlier reset links stop working.
+            {confirm.clearPasskeys ? " Every passkey of these accounts is removed, and their passkey sessions end." : ""}
           </p>
           <input type="hidden" name="confirmedScope" value={JSON.stringify(confirm.scope)} />
+          <input type="hidden" name="confirmedClearPasskeys" value={String(confirm.clearPasskeys)} />
           <div>
             <button type="submit" className="button button-danger" disabled={starting}>Expire passwords</button>
           </div>

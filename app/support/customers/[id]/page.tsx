@@ -7,8 +7,9 @@ import { requireRole } from "@/lib/auth/guards";
 import { durationText } from "@/lib/email/brand";
 import { clientIp } from "@/lib/http/client-ip";
 import { lifetimeMs } from "@/lib/reset-links";
-import { customerOverview, parseId } from "@/lib/support";
+import { customerOverview, liveSessionCount, parseId } from "@/lib/support";
 import { DeskNav, When, actionLabel, purposeLabel, statusLabel } from "../../_lib/format";
+import { EndSessionsForm } from "./end-sessions-form";
 import { SendLinkForm } from "./send-link-form";
 
 export const metadata: Metadata = { title: "Customer", robots: { index: false } };
@@ -18,8 +19,10 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
   const agent = await requireRole("agent", `/support/customers/${encodeURIComponent(id)}`);
   const customerId = parseId(id);
   if (!customerId) notFound();
-  const overview = await customerOverview(await getDb(), agent.id, customerId, clientIp(await headers()));
+  const db = await getDb();
+  const overview = await customerOverview(db, agent.id, customerId, clientIp(await headers()));
   if (!overview) notFound();
+  const liveSessions = (await liveSessionCount(db, agent.id, customerId)) ?? 0;
   const { customer, emails, activity, requests } = overview;
 
   return (
@@ -56,6 +59,12 @@ export default async function CustomerPage({ params }: { params: Promise<{ id: s
         </dd>
       </dl>
       <SendLinkForm customerId={customer.id} lifetime={durationText(lifetimeMs("agent"))} />
+
+      <h2>Sessions</h2>
+      <p>
+        {liveSessions === 1 ? "1 live session" : `${liveSessions} live sessions`} (devices where the customer is signed in).
+      </p>
+      <EndSessionsForm customerId={customer.id} />
 
       <h2 id="activity-heading">Activity</h2>
       {activity.length === 0 ? (
