@@ -88,7 +88,7 @@ async function signInAgent(page: Page) {
   await page.goto("/login");
   await page.getByLabel("Email").fill(E2E_AGENT);
   await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.agent);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).not.toHaveURL(/\/login/);
 }
 

@@ -13,6 +13,8 @@ import { sessionStateFor } from "@/lib/auth/session-state";
 import { campaignProgress, listCampaigns } from "@/lib/campaigns";
 import { incidentCounts, snapshotsSince, wholeIncident } from "@/lib/campaigns/metrics";
 import { findJob, recentJobs } from "@/lib/expiry";
+import { passkeyOfferDue, passkeysOf } from "@/lib/passkeys";
+import { countLiveSessions, createDeviceSession, liveSessionsOf } from "@/lib/sessions";
 import { loadPublishedNotice, noticeForEditing } from "@/lib/incident/notice";
 import { listStaff } from "@/lib/support/agents";
 import { customerOverview, findCustomerByEmail } from "@/lib/support/customers";
@@ -20,15 +22,20 @@ import { listQueue } from "@/lib/support/queue";
 import { getRequestForAgent } from "@/lib/support/requests";
 import { createTestDatabase } from "./databases";
 
-const BIG_TABLES = ["users", "sent_emails", "audit_events", "campaign_recipients", "support_messages"];
+// The issue's five, and the tables that grow with every sign-in and every email.
+const BIG_TABLES = ["users", "sent_emails", "audit_events", "campaign_recipients", "support_messages", "device_sessions", "passkeys", "inbound_events"];
 
-type Ids = { admin: number; agent: number; customer: number; customerEmail: string; campaign: number; request: number; job: number };
+type Ids = { admin: number; agent: number; customer: number; customerEmail: string; campaign: number; request: number; job: number; sid: string };
 type PageFunction = { page: string; name: string; run: (db: Db, ids: Ids) => Promise<unknown> };
 
 export const PAGE_FUNCTIONS: PageFunction[] = [
-  { page: "every signed-in page (session check)", name: "sessionStateFor", run: (db, ids) => sessionStateFor(db, { uid: ids.customer, sv: 1 }) },
+  { page: "every signed-in page (session check)", name: "sessionStateFor", run: (db, ids) => sessionStateFor(db, { uid: ids.customer, sv: 1, sid: ids.sid }) },
   { page: "/account", name: "findUserById", run: (db, ids) => findUserById(db, ids.customer) },
   { page: "/account", name: "auditEventsFor", run: (db, ids) => auditEventsFor(db, ids.customer, 50) },
+  { page: "/account", name: "liveSessionsOf", run: (db, ids) => liveSessionsOf(db, ids.customer, 30) },
+  { page: "/account", name: "passkeysOf", run: (db, ids) => passkeysOf(db, ids.customer) },
+  { page: "/account", name: "passkeyOfferDue", run: (db, ids) => passkeyOfferDue(db, ids.customer, 0) },
+  { page: "/support/customers/[id]", name: "countLiveSessions", run: (db, ids) => countLiveSessions(db, ids.customer, 30) },
   { page: "/admin", name: "incidentCounts", run: (db) => incidentCounts(db) },
   { page: "/admin", name: "snapshotsSince", run: (db) => snapshotsSince(db, 24) },
   { page: "/admin", name: "wholeIncident", run: (db) => wholeIncident(db) },
@@ -83,9 +90,11 @@ async function seed(db: Db): Promise<Ids> {
   await db.execute(sql`
     insert into metric_snapshots (at, counts)
     select date_trunc('minute', now()) - make_interval(mins => g), jsonb_build_object('expired', g) from generate_series(1, 3000) g`);
+  for (let i = 0; i < 3; i++) await createDeviceSession(db, { userId: Number(customer.id), method: "password", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0", ip: "192.0.2.7" });
+  const sid = await createDeviceSession(db, { userId: Number(customer.id), method: "password", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0", ip: "192.0.2.7" });
   await db.execute(sql`analyze`);
   // bigint ids come back as strings from the postgres driver
-  return { admin: Number(admin), agent: Number(agent), customer: Number(customer.id), customerEmail: customer.email, campaign: Number(campaign), request: Number(request), job: Number(job) };
+  return { admin: Number(admin), agent: Number(agent), customer: Number(customer.id), customerEmail: customer.email, campaign: Number(campaign), request: Number(request), job: Number(job), sid };
 }
 
 type PlanNode = { "Node Type": string; "Relation Name"?: string; Plans?: PlanNode[] };
