@@ -21,7 +21,10 @@ export async function passkeySignIn(challengeId: string, responseJSON: string, n
   const ip = clientIp(await headers());
   const db = await getDb();
   try {
-    await assertRateLimits(db, [["sign-in:ip", ip]]);
+    // The flood ceiling on all sign-in attempts from an address, not its
+    // failure budget: a crowd signing in with passkeys behind one address
+    // must not use up the budget its password sign-ins need (issue 15 §2).
+    await assertRateLimits(db, [["sign-in:ip-attempts", ip]]);
   } catch (error) {
     if (!(error instanceof RateLimitedError)) throw error;
     await recordAudit(db, { action: "rate_limit.exceeded", ip, detail: { policy: error.policy } });
