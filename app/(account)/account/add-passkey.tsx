@@ -37,7 +37,7 @@ export function AddPasskeyButton({ children }: { children?: ReactNode }) {
           Add a passkey
         </button>
       </div>
-      <div role="status" aria-live="polite">
+      <div aria-live="polite">
         {message ? <p className={`status ${message.ok ? "status-ok" : "status-bad"}`}>{message.text}</p> : null}
       </div>
     </div>

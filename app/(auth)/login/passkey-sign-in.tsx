@@ -54,7 +54,7 @@ export function PasskeySignIn({ next }: { next?: string }) {
           Sign in with a passkey
         </button>
       </div>
-      <div role="status" aria-live="polite">
+      <div aria-live="polite">
         {message ? <p className="status status-bad">{message}</p> : null}
       </div>
     </div>
