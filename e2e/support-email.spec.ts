@@ -9,6 +9,7 @@ import { randomBytes } from "node:crypto";
 import { expect, test, type Page } from "@playwright/test";
 import { connect } from "@/db/client";
 import { hasProductionBuild, startAppServer, type AppServer } from "@/test/app-server";
+import { createTestDatabase } from "@/test/databases";
 import { startFakeResend, type FakeResend, type InboundInput } from "@/test/fake-resend";
 import { receivedEvent, svixHeaders } from "@/lib/webhooks/sign";
 import { customerEmail, E2E_AGENT, E2E_PASSWORDS } from "./accounts";
@@ -30,6 +31,7 @@ let app: AppServer | undefined;
 let fake: FakeResend;
 let dataDir = "";
 let skipped = "";
+let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
@@ -39,12 +41,15 @@ test.beforeAll(async () => {
   }
   fake = await startFakeResend({ port: FAKE_PORT });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "rd-support-email-"));
-  const handle = await connect({ dataDir });
+  // Its own database: a fresh one on DATABASE_URL's server when set, else PGlite in dataDir.
+  database = await createTestDatabase();
+  const handle = await connect({ databaseUrl: database.url, dataDir });
   await seedE2e(handle.db);
   await handle.close();
   app = await startAppServer({
     port: APP_PORT,
     env: {
+      DATABASE_URL: database.url ?? "",
       DATA_DIR: dataDir,
       AUTH_SECRET,
       EMAIL_TRANSPORT: "resend",
@@ -61,6 +66,7 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await app?.stop();
   await fake?.close();
+  await database?.drop();
   if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
