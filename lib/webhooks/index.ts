@@ -53,6 +53,27 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
   const to = Array.isArray(event.data?.to) ? event.data.to : [event.data?.to];
   const email = typeof to[0] === "string" ? to[0].trim().toLowerCase().slice(0, 254) : null;
 
+  if (type === "email.received") {
+    if (!messageId) return { status: 400, body: { ok: false, error: "The event names no email_id." } };
+    // Both rows in one statement (atomic without a transaction's round trips).
+    // Keyed by the email too: one email announced twice is filed once.
+    const inserted = rowsOf<{ id: number }>(
+      await db.execute(sql`
+        with e as (
+          insert into email_events (svix_id, type, provider_message_id, email, payload)
+          values (${id}, ${type}, ${messageId}, ${email}, ${JSON.stringify(event)}::jsonb)
+          on conflict (svix_id) do nothing returning id, payload),
+        i as (
+          insert into inbound_events (svix_id, email_id, payload)
+          select ${id}, ${messageId}, payload from e
+          on conflict do nothing)
+        select id from e`),
+    );
+    if (inserted.length === 0) return { status: 400, body: { ok: false, error: "This event was already received." } };
+    kickInboundWorker(db);
+    return { status: 200, body: { ok: true } };
+  }
+
   const answer = await db.transaction(async (tx) => {
     const inserted = rowsOf<{ id: number }>(
       await tx.execute(sql`
@@ -61,15 +82,6 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
         on conflict (svix_id) do nothing returning id`),
     );
     if (inserted.length === 0) return { status: 400 as const, body: { ok: false, error: "This event was already received." } };
-    if (type === "email.received") {
-      if (!messageId) return { status: 400 as const, body: { ok: false, error: "The event names no email_id." } };
-      // Keyed by the email too: one email announced twice is filed once.
-      await tx.execute(sql`
-        insert into inbound_events (svix_id, email_id, payload)
-        values (${id}, ${messageId}, ${JSON.stringify(event)}::jsonb)
-        on conflict do nothing`);
-      return { status: 200 as const, body: { ok: true }, inbound: true };
-    }
     const outcome = OUTCOMES[type];
     if (!outcome || !messageId) return { status: 200 as const, body: { ok: true } };
     // A later "delivered" never hides an earlier bounce or complaint.
@@ -90,9 +102,5 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
     }
     return { status: 200 as const, body: { ok: true } };
   });
-  if ("inbound" in answer) {
-    kickInboundWorker(db);
-    return { status: answer.status, body: answer.body };
-  }
   return answer;
 }
