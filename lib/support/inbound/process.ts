@@ -113,11 +113,11 @@ export async function sendAcknowledgements(db: Db, acks: readonly Ack[]): Promis
 }
 
 /**
- * One round: up to `limit` due events, fetched `concurrency` at a time, filed
+ * One round: up to `limit` due events, fetched `concurrency` at a time (SDK calls in parallel), filed
  * together in one transaction; if that fails, each is filed in its own, so that
  * one bad email does not hold back the others.
  */
-export async function processDueInbound(db: Db, { limit = 100, concurrency = 16 } = {}): Promise<Round> {
+export async function processDueInbound(db: Db, { limit = 100, concurrency = 32 } = {}): Promise<Round> {
   const claimed = await claimDue(db, limit);
   const fetched: (Fetched & { event: Claimed })[] = [];
   let retried = 0;
