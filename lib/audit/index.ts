@@ -57,19 +57,29 @@ const FORBIDDEN_KEYS = /pass(word)?|hash|token|secret/i;
 // Any drizzle database or transaction will do.
 type Writer = Pick<Db, "insert">;
 
-export async function recordAudit(db: Writer, event: AuditInput) {
+function auditRow(event: AuditInput) {
   if (event.detail) {
     for (const key of Object.keys(event.detail)) {
       if (FORBIDDEN_KEYS.test(key)) throw new Error(`Audit detail may not carry "${key}".`);
     }
   }
-  await db.insert(auditEvents).values({
+  return {
     action: event.action,
     actorId: event.actorId ?? null,
     subjectId: event.subjectId ?? null,
     ip: event.ip ?? null,
     detail: event.detail ?? null,
-  });
+  };
+}
+
+export async function recordAudit(db: Writer, event: AuditInput) {
+  await db.insert(auditEvents).values(auditRow(event));
+}
+
+/** Several events in one insert (a batch of inbound emails filed together). */
+export async function recordAudits(db: Writer, events: readonly AuditInput[]) {
+  if (events.length === 0) return;
+  await db.insert(auditEvents).values(events.map(auditRow));
 }
 
 export type AuditRow = {

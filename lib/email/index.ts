@@ -30,13 +30,13 @@ export type SendInput = {
   headers?: Record<string, string>;
 };
 
-export async function sendEmail(db: Db, input: SendInput): Promise<{ id: string }> {
+async function outgoing(input: SendInput): Promise<OutgoingEmail> {
   const template = input.template;
   const { html, text } =
     "kind" in template && template.kind === "slotted"
       ? await renderSlotted(template, renderEmail)
       : await renderEmail(template as ReactElement);
-  const email: OutgoingEmail = {
+  return {
     to: input.to,
     subject: input.subject,
     html,
@@ -45,15 +45,34 @@ export async function sendEmail(db: Db, input: SendInput): Promise<{ id: string 
     ...(input.replyTo ? { replyTo: input.replyTo } : {}),
     ...(input.headers ? { headers: input.headers } : {}),
   };
+}
+
+const sentRow = (input: SendInput, providerMessageId: string) => ({
+  to: input.to,
+  userId: input.userId ?? null,
+  kind: input.kind,
+  subject: input.subject,
+  status: "sent",
+  providerMessageId,
+  messageId: input.headers?.["Message-ID"] ?? null,
+});
+
+/**
+ * Up to 100 emails in one transport call (Resend's batch send) and one insert
+ * of their sent_emails rows: for busy paths (a flood of acknowledgements).
+ */
+export async function sendEmails(db: Db, inputs: SendInput[], idempotencyKey: string): Promise<{ ids: string[] }> {
+  if (inputs.length === 0) return { ids: [] };
+  if (inputs.length > 100) throw new Error("A batch holds at most 100 emails.");
+  const emails = await Promise.all(inputs.map(outgoing));
+  const { ids } = await emailTransport().sendBatch(db, emails, idempotencyKey);
+  await db.insert(sentEmails).values(inputs.map((input, i) => sentRow(input, ids[i])));
+  return { ids };
+}
+
+export async function sendEmail(db: Db, input: SendInput): Promise<{ id: string }> {
+  const email = await outgoing(input);
   const { id } = await emailTransport().send(db, email, input.idempotencyKey);
-  await db.insert(sentEmails).values({
-    to: input.to,
-    userId: input.userId ?? null,
-    kind: input.kind,
-    subject: input.subject,
-    status: "sent",
-    providerMessageId: id,
-    messageId: input.headers?.["Message-ID"] ?? null,
-  });
+  await db.insert(sentEmails).values(sentRow(input, id));
   return { id };
 }

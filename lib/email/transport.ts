@@ -103,7 +103,16 @@ const resend: EmailTransport = {
   },
   async sendBatch(_db, emails, idempotencyKey) {
     const { data, error, headers } = await resendClient().batch.send(
-      emails.map((e) => ({ from: env().EMAIL_FROM, to: e.to, subject: e.subject, html: e.html, text: e.text, tags: e.tags })),
+      emails.map((e) => ({
+        from: env().EMAIL_FROM,
+        to: e.to,
+        subject: e.subject,
+        html: e.html,
+        text: e.text,
+        tags: e.tags,
+        ...(e.replyTo ? { replyTo: e.replyTo } : {}),
+        ...(e.headers ? { headers: e.headers } : {}),
+      })),
       { idempotencyKey },
     );
     if (error || !data) throw toTransportError(error ?? { message: "no answer" }, headers);

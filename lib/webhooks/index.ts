@@ -25,6 +25,79 @@ type ResendEvent = {
   data?: { email_id?: unknown; to?: unknown; bounce?: { type?: unknown } };
 };
 
+type Received = { svixId: string; emailId: string; email: string | null; payload: string };
+
+/**
+ * Stores received events, both rows in one statement, and says which were new
+ * (a svix-id seen before is a replay). Keyed by the email too: one email
+ * announced twice is filed once.
+ */
+async function insertReceived(db: Db, events: readonly Received[]): Promise<Set<string>> {
+  const rows = rowsOf<{ svix_id: string }>(
+    await db.execute(sql`
+      with v (svix_id, email_id, email, payload) as (values ${sql.join(
+        events.map((e) => sql`(${e.svixId}::text, ${e.emailId}::text, ${e.email}::text, ${e.payload}::jsonb)`),
+        sql`, `,
+      )}),
+      e as (
+        insert into email_events (svix_id, type, provider_message_id, email, payload)
+        select svix_id, 'email.received', email_id, email, payload from v
+        on conflict (svix_id) do nothing returning svix_id, provider_message_id, payload),
+      i as (
+        insert into inbound_events (svix_id, email_id, payload)
+        select svix_id, provider_message_id, payload from e
+        on conflict do nothing)
+      select svix_id from e`),
+  );
+  return new Set(rows.map((r) => r.svix_id));
+}
+
+// Group commit: events that arrive while a write is under way are written
+// together in the next statement; each request is answered only once its row
+// is committed. If a group fails, each event is written alone.
+type Waiter = { event: Received; resolve: (fresh: boolean) => void; reject: (error: unknown) => void };
+const pendingWrites = new WeakMap<Db, { queue: Waiter[]; busy: boolean }>();
+
+async function flushReceived(db: Db, state: { queue: Waiter[]; busy: boolean }) {
+  state.busy = true;
+  try {
+    while (state.queue.length > 0) {
+      const group = state.queue.splice(0, 200);
+      try {
+        const fresh = await insertReceived(db, group.map((w) => w.event));
+        const answered = new Set<string>();
+        for (const w of group) {
+          // The same svix-id twice in one group: the first is new, the second a replay.
+          const isNew = fresh.has(w.event.svixId) && !answered.has(w.event.svixId);
+          answered.add(w.event.svixId);
+          w.resolve(isNew);
+        }
+      } catch (error) {
+        if (group.length === 1) {
+          group[0].reject(error);
+          continue;
+        }
+        for (const w of group) {
+          await insertReceived(db, [w.event]).then((fresh) => w.resolve(fresh.has(w.event.svixId)), w.reject);
+        }
+      }
+    }
+  } finally {
+    state.busy = false;
+  }
+}
+
+function storeReceived(db: Db, event: Received): Promise<boolean> {
+  let state = pendingWrites.get(db);
+  if (!state) {
+    state = { queue: [], busy: false };
+    pendingWrites.set(db, state);
+  }
+  const promise = new Promise<boolean>((resolve, reject) => state.queue.push({ event, resolve, reject }));
+  if (!state.busy) void flushReceived(db, state);
+  return promise;
+}
+
 export async function handleResendWebhook(db: Db, rawBody: string, headers: Headers): Promise<WebhookAnswer> {
   const secret = env().RESEND_WEBHOOK_SECRET;
   if (!secret) return { status: 503, body: { ok: false, error: "Webhooks are not configured (RESEND_WEBHOOK_SECRET)." } };
@@ -53,6 +126,14 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
   const to = Array.isArray(event.data?.to) ? event.data.to : [event.data?.to];
   const email = typeof to[0] === "string" ? to[0].trim().toLowerCase().slice(0, 254) : null;
 
+  if (type === "email.received") {
+    if (!messageId) return { status: 400, body: { ok: false, error: "The event names no email_id." } };
+    const fresh = await storeReceived(db, { svixId: id, emailId: messageId, email, payload: JSON.stringify(event) });
+    if (!fresh) return { status: 400, body: { ok: false, error: "This event was already received." } };
+    kickInboundWorker(db);
+    return { status: 200, body: { ok: true } };
+  }
+
   const answer = await db.transaction(async (tx) => {
     const inserted = rowsOf<{ id: number }>(
       await tx.execute(sql`
@@ -61,15 +142,6 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
         on conflict (svix_id) do nothing returning id`),
     );
     if (inserted.length === 0) return { status: 400 as const, body: { ok: false, error: "This event was already received." } };
-    if (type === "email.received") {
-      if (!messageId) return { status: 400 as const, body: { ok: false, error: "The event names no email_id." } };
-      // Keyed by the email too: one email announced twice is filed once.
-      await tx.execute(sql`
-        insert into inbound_events (svix_id, email_id, payload)
-        values (${id}, ${messageId}, ${JSON.stringify(event)}::jsonb)
-        on conflict do nothing`);
-      return { status: 200 as const, body: { ok: true }, inbound: true };
-    }
     const outcome = OUTCOMES[type];
     if (!outcome || !messageId) return { status: 200 as const, body: { ok: true } };
     // A later "delivered" never hides an earlier bounce or complaint.
@@ -90,9 +162,5 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
     }
     return { status: 200 as const, body: { ok: true } };
   });
-  if ("inbound" in answer) {
-    kickInboundWorker(db);
-    return { status: answer.status, body: answer.body };
-  }
   return answer;
 }

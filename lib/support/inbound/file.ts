@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
-import { recordAudit } from "@/lib/audit";
+import { recordAudit, recordAudits } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { newReference } from "../requests";
 import { newMessageId, referenceFromRecipients, replyAddressFor, supportAddress } from "../threading";
@@ -206,5 +206,299 @@ export async function fileInbound(db: Db, eventId: number, email: ReceivedEmail)
         }
       : null;
     return { outcome: "request", requestId: created.id, reference: created.reference, ack };
+  });
+}
+
+export type Fetched = { eventId: number; email: ReceivedEmail };
+
+const inList = (values: readonly (string | number)[]) => sql.join(values.map((v) => sql`${v}`), sql`, `);
+
+type Plan =
+  | { kind: "skip" }
+  | { kind: "bounce" }
+  | { kind: "ignored" }
+  | { kind: "message"; outcome: "message" | "grouped"; target: Target }
+  /** grouped onto a request opened earlier in this same batch */
+  | { kind: "groupedNew"; creator: number }
+  | { kind: "request"; wantsAck: boolean };
+
+/**
+ * Files a whole claimed round in ONE transaction with set-based statements
+ * (one query for all tokens and thread ids, one upsert for all caps, multi-row
+ * inserts), with the same rules and the same outcome as filing the emails one
+ * after another with fileInbound, in order. If it throws, nothing of it is
+ * kept and the caller files the emails one by one.
+ */
+export async function fileInboundBatch(db: Db, batch: readonly Fetched[]): Promise<Filed[]> {
+  if (batch.length === 0) return [];
+  const settings = env();
+  const domains = ownDomains();
+  const items = batch.map((b) => ({
+    eventId: b.eventId,
+    c: classify(b.email, { maxBytes: settings.SUPPORT_INBOUND_MAX_BYTES, ownDomains: domains }),
+  }));
+  return db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    // The events stay locked to the commit: another worker waits, then sees them done.
+    const pending = new Set(
+      rowsOf<{ id: number | string; status: string }>(
+        await tx.execute(sql`
+          select id, status from inbound_events where id in (${inList(items.map((i) => i.eventId))})
+          order by id for update`),
+      )
+        .filter((r) => r.status === "pending")
+        .map((r) => Number(r.id)),
+    );
+    const plans: Plan[] = items.map(({ eventId, c }) => {
+      if (!pending.has(eventId)) return { kind: "skip" };
+      if (c.deliveryReport) return { kind: "bounce" };
+      if (!c.sender.includes("@") || !addressedToUs(c.recipients)) return { kind: "ignored" };
+      return { kind: "request", wantsAck: false };
+    });
+    const live = items.map((item, i) => ({ ...item, i })).filter((x) => plans[x.i].kind === "request");
+
+    // Targets: every valid token and every one of OUR Message-IDs named, in two queries.
+    const tokens = live.map((x) => referenceFromRecipients(x.c.recipients));
+    const wantedRefs = [...new Set(tokens.filter((t): t is string => t !== null))];
+    const wantedIds = [...new Set(live.flatMap((x) => x.c.referenced))];
+    const ours = new Map<string, { requestId: number; at: number }>();
+    if (wantedIds.length > 0) {
+      for (const r of rowsOf<{ message_id: string; request_id: number | string; at: number | string }>(
+        await tx.execute(sql`
+          select message_id, request_id, extract(epoch from created_at) as at from support_thread_ids
+          where ours and message_id in (${inList(wantedIds)})`),
+      )) {
+        ours.set(r.message_id, { requestId: Number(r.request_id), at: Number(r.at) });
+      }
+    }
+    const byIdOf = live.map((x) => {
+      let best: { requestId: number; at: number } | null = null;
+      for (const id of x.c.referenced) {
+        const hit = ours.get(id);
+        if (hit && (!best || hit.at > best.at)) best = hit;
+      }
+      return best?.requestId ?? null;
+    });
+    const requestIds = [...new Set(byIdOf.filter((id): id is number => id !== null))];
+    const requests: Target[] =
+      wantedRefs.length + requestIds.length > 0
+        ? rowsOf<Target>(
+            await tx.execute(sql`
+              select id, reference, email, status, user_id from support_requests
+              where ${wantedRefs.length ? sql`reference in (${inList(wantedRefs)})` : sql`false`}
+                 or ${requestIds.length ? sql`id in (${inList(requestIds)})` : sql`false`}`),
+          ).map((r) => ({ ...r, id: Number(r.id), user_id: r.user_id === null ? null : Number(r.user_id) }))
+        : [];
+    const byReference = new Map(requests.map((r) => [r.reference, r]));
+    const byId = new Map(requests.map((r) => [r.id, r]));
+
+    // Caps, counted in arrival order: the k-th new email of a sender sees count - n + k.
+    type CapUse = { policy: Cap; sender: string };
+    const uses: CapUse[][] = [];
+    const totals = new Map<string, { policy: Cap; sender: string; n: number }>();
+    live.forEach((x, j) => {
+      // A valid token wins over a thread id; only the request's customer can add to it.
+      let target = (tokens[j] && byReference.get(tokens[j]!)) || (byIdOf[j] !== null ? byId.get(byIdOf[j]!) : undefined) || null;
+      if (target && target.email !== x.c.sender) target = null;
+      if (target) {
+        plans[x.i] = { kind: "message", outcome: "message", target };
+        uses.push([]);
+        return;
+      }
+      const policies: Cap[] = x.c.automatic ? ["inbound:new"] : ["inbound:new", "inbound:ack"];
+      uses.push(policies.map((policy) => ({ policy, sender: x.c.sender })));
+      for (const policy of policies) {
+        const key = `${policy}\0${x.c.sender}`;
+        const t = totals.get(key) ?? { policy, sender: x.c.sender, n: 0 };
+        t.n++;
+        totals.set(key, t);
+      }
+    });
+    const finals = new Map<string, number>();
+    if (totals.size > 0) {
+      const list = [...totals.values()];
+      const keyOf = new Map(list.map((t) => [capKey(t.policy, t.sender), `${t.policy}\0${t.sender}`]));
+      for (const r of rowsOf<{ key: string; count: number | string }>(
+        await tx.execute(sql`
+          insert into rate_limit_buckets (policy, key, window_start, count)
+          values ${sql.join(list.map((t) => sql`(${t.policy}, ${capKey(t.policy, t.sender)}, date_trunc('hour', now()), ${t.n})`), sql`, `)}
+          on conflict (policy, key, window_start) do update set count = rate_limit_buckets.count + excluded.count
+          returning key, count`),
+      )) {
+        finals.set(keyOf.get(r.key)!, Number(r.count));
+      }
+    }
+    const seen = new Map<string, number>();
+    const countOf = (policy: Cap, sender: string) => {
+      const key = `${policy}\0${sender}`;
+      const k = (seen.get(key) ?? 0) + 1;
+      seen.set(key, k);
+      return finals.get(key)! - totals.get(key)!.n + k;
+    };
+    const overCap: number[] = [];
+    const counted = live.map((x, j) => {
+      const out: Record<Cap, number> = { "inbound:new": 0, "inbound:ack": 0 };
+      for (const u of uses[j]) out[u.policy] = countOf(u.policy, u.sender);
+      if (uses[j].length > 0 && out["inbound:new"] > settings.SUPPORT_INBOUND_NEW_PER_HOUR) overCap.push(j);
+      return out;
+    });
+    // A flood from one address: kept, but on that sender's latest request (maybe one opened just now).
+    const latest = new Map<string, Target>();
+    if (overCap.length > 0) {
+      const senders = [...new Set(overCap.map((j) => live[j].c.sender))];
+      for (const r of rowsOf<Target>(
+        await tx.execute(sql`
+          select distinct on (email) id, reference, email, status, user_id from support_requests
+          where email in (${inList(senders)}) and channel = 'email'
+          order by email, (status <> 'resolved') desc, id desc`),
+      )) {
+        latest.set(r.email, { ...r, id: Number(r.id), user_id: r.user_id === null ? null : Number(r.user_id) });
+      }
+    }
+    const openedNow = new Map<string, number>(); // sender → index (in items) of the email that opened it
+    live.forEach((x, j) => {
+      if (plans[x.i].kind === "message") return;
+      if (overCap.includes(j)) {
+        const creator = openedNow.get(x.c.sender);
+        if (creator !== undefined) {
+          plans[x.i] = { kind: "groupedNew", creator };
+          return;
+        }
+        const target = latest.get(x.c.sender);
+        if (target) {
+          plans[x.i] = { kind: "message", outcome: "grouped", target };
+          return;
+        }
+      }
+      const wantsAck = !x.c.automatic && counted[j]["inbound:ack"] <= settings.SUPPORT_INBOUND_ACKS_PER_HOUR;
+      plans[x.i] = { kind: "request", wantsAck };
+      openedNow.set(x.c.sender, x.i);
+    });
+
+    // New requests, in one insert (a reference taken meanwhile is drawn again).
+    const created = new Map<number, Target>(); // index in items → request
+    let toCreate = items.map((_, i) => i).filter((i) => plans[i].kind === "request");
+    for (let attempt = 0; toCreate.length > 0; attempt++) {
+      if (attempt > 5) throw new Error("Could not allocate request references.");
+      const refs = toCreate.map(() => newReference());
+      if (new Set(refs).size !== refs.length) continue;
+      const rows = rowsOf<Target>(
+        await tx.execute(sql`
+          insert into support_requests (reference, email, name, user_id, channel)
+          values ${sql.join(
+            toCreate.map((i, k) => {
+              const c = items[i].c;
+              return sql`(${refs[k]}, ${c.sender}, ${c.senderName || c.sender}, (select id from users where email = ${c.sender}), 'email')`;
+            }),
+            sql`, `,
+          )}
+          on conflict (reference) do nothing
+          returning id, reference, email, status, user_id`),
+      );
+      const got = new Map(rows.map((r) => [r.reference, { ...r, id: Number(r.id), user_id: r.user_id === null ? null : Number(r.user_id) }]));
+      toCreate = toCreate.filter((i, k) => {
+        const row = got.get(refs[k]);
+        if (row) created.set(i, row);
+        return !row;
+      });
+    }
+
+    // Messages and thread ids, one insert each; the acknowledgement's Message-ID joins the thread now.
+    const filed: Filed[] = [];
+    const messages: { requestId: number; eventId: number; c: Classified; ackId: string | null }[] = [];
+    const answered = new Set<number>();
+    const audits: Parameters<typeof recordAudits>[1][number][] = [];
+    const doneRows: { eventId: number; outcome: string; requestId: number | null }[] = [];
+    for (const [i, { eventId, c }] of items.entries()) {
+      const plan = plans[i];
+      if (plan.kind === "skip") {
+        filed.push({ outcome: "ignored", requestId: null, ack: null });
+      } else if (plan.kind === "bounce") {
+        await recordBounce(tx, eventId, c);
+        doneRows.push({ eventId, outcome: "bounce", requestId: null });
+        filed.push({ outcome: "bounce", requestId: null, ack: null });
+      } else if (plan.kind === "ignored") {
+        doneRows.push({ eventId, outcome: "ignored", requestId: null });
+        filed.push({ outcome: "ignored", requestId: null, ack: null });
+      } else if (plan.kind === "message" || plan.kind === "groupedNew") {
+        const target = plan.kind === "message" ? plan.target : created.get(plan.creator)!;
+        const outcome = plan.kind === "message" ? plan.outcome : "grouped";
+        messages.push({ requestId: target.id, eventId, c, ackId: null });
+        answered.add(target.id);
+        doneRows.push({ eventId, outcome, requestId: target.id });
+        filed.push({ outcome, requestId: target.id, reference: target.reference, ack: null });
+      } else {
+        const request = created.get(i)!;
+        const ackId = plan.wantsAck ? newMessageId() : null;
+        messages.push({ requestId: request.id, eventId, c, ackId });
+        audits.push({
+          action: "support.request_created",
+          subjectId: request.user_id,
+          detail: { requestId: request.id, reference: request.reference, channel: "email" },
+        });
+        doneRows.push({ eventId, outcome: "request", requestId: request.id });
+        filed.push({
+          outcome: "request",
+          requestId: request.id,
+          reference: request.reference,
+          ack: ackId
+            ? {
+                requestId: request.id,
+                reference: request.reference,
+                to: c.sender,
+                userId: request.user_id,
+                replyTo: replyAddressFor(request.reference),
+                headers: {
+                  "Message-ID": ackId,
+                  "Auto-Submitted": "auto-replied",
+                  ...(c.messageId ? { "In-Reply-To": c.messageId, References: c.messageId } : {}),
+                },
+              }
+            : null,
+        });
+      }
+    }
+    if (messages.length > 0) {
+      await tx.execute(sql`
+        insert into support_messages
+          (request_id, kind, channel, body, from_address, subject, message_id, attachments, from_html, inbound_event_id)
+        values ${sql.join(
+          messages.map(
+            ({ requestId, eventId, c }) =>
+              sql`(${requestId}, 'customer', 'email', ${c.body}, ${c.sender}, ${c.subject}, ${c.messageId},
+                ${c.attachments.length ? JSON.stringify(c.attachments) : null}::jsonb, ${c.fromHtml}, ${eventId})`,
+          ),
+          sql`, `,
+        )}`);
+      // In arrival order, so that the first email naming a Message-ID keeps it (as one by one).
+      const ids = messages.flatMap(({ requestId, c, ackId }) => [
+        ...(c.messageId ? [sql`(${c.messageId}::text, ${requestId}::bigint, false, now())`] : []),
+        ...(ackId ? [sql`(${ackId}::text, ${requestId}::bigint, true, now() + interval '1 millisecond')`] : []),
+      ]);
+      if (ids.length > 0) {
+        await tx.execute(sql`
+          insert into support_thread_ids (message_id, request_id, ours, created_at)
+          values ${sql.join(ids, sql`, `)}
+          on conflict (message_id) do nothing`);
+      }
+    }
+    if (answered.size > 0) {
+      // An answer puts a waiting (or resolved) request back in the queue.
+      await tx.execute(sql`
+        update support_requests set updated_at = now(), status = 'open', resolved_at = null
+        where id in (${inList([...answered])})`);
+    }
+    await recordAudits(tx, audits);
+    if (doneRows.length > 0) {
+      await tx.execute(sql`
+        update inbound_events e set status = 'done', outcome = v.outcome, request_id = v.request_id,
+          processed_at = now(), last_error = null
+        from (values ${sql.join(
+          doneRows.map((d) => sql`(${d.eventId}::bigint, ${d.outcome}::text, ${d.requestId}::bigint)`),
+          sql`, `,
+        )}) as v(id, outcome, request_id)
+        where e.id = v.id`);
+    }
+    return filed;
   });
 }

@@ -250,4 +250,56 @@ describe("support by email", () => {
     expect(htmlMessage.body).not.toContain("<p>");
     expect(htmlMessage.attachments).toEqual([{ filename: "<img src=x onerror=alert(1)>.pdf", contentType: "application/pdf", size: 2048 }]);
   });
+
+  it("files many emails that arrive together in one round by the same rules as one by one", async () => {
+    process.env.SUPPORT_INBOUND_NEW_PER_HOUR = "2";
+    resetEnvCache();
+    // An existing request with its acknowledgement: its token and Message-ID.
+    const customer = uniqueEmail("batch-owner");
+    await email({ from: customer });
+    const [request] = await requestsOf(customer);
+    const ack = sentTo(customer)[0];
+    const flooder = uniqueEmail("batch-flood");
+    const intruder = uniqueEmail("batch-intruder");
+    const automatic = uniqueEmail("batch-auto");
+    const inputs: (Partial<InboundInput> & { from: string })[] = [
+      ...[0, 1, 2, 3].map((i) => ({ from: flooder, text: `flood ${i}` })),
+      { from: customer, to: [ack.replyTo!], text: "answer by token" },
+      { from: customer, headers: { "In-Reply-To": ack.headers!["Message-ID"] }, text: "answer by header" },
+      { from: intruder, to: [ack.replyTo!], headers: { "In-Reply-To": ack.headers!["Message-ID"] }, text: "let me in" },
+      { from: automatic, headers: { "Auto-Submitted": "auto-replied" } },
+      { from: "MAILER-DAEMON@mx.example.net", headers: { "Return-Path": "<>" }, text: "undeliverable" },
+    ];
+    const stored = inputs.map((input) => fake.receive({ to: [SUPPORT], subject: "Help", text: "Batch", ...input }));
+    const before = fake.calls.length;
+    // Delivered at once: written together, claimed and filed in one round.
+    const bodies = stored.map((e) => receivedEvent(e));
+    const answers = await Promise.all(
+      bodies.map((body) => POST(new Request("http://localhost/api/webhooks/resend", { method: "POST", body, headers: svixHeaders(SECRET, body) }))),
+    );
+    expect(answers.map((a) => a.status)).toEqual(inputs.map(() => 200));
+    await inboundWorkerIdle();
+
+    const flood = await requestsOf(flooder);
+    expect(flood).toHaveLength(2);
+    expect((await messagesOf(flood[1].id)).map((m) => m.body)).toEqual(["flood 1", "flood 2", "flood 3"]);
+    expect(sentTo(flooder)).toHaveLength(2);
+    expect((await messagesOf(request.id)).map((m) => m.body)).toEqual(["I cannot sign in.", "answer by token", "answer by header"]);
+    expect(await requestsOf(customer)).toHaveLength(1);
+    expect(await requestsOf(intruder)).toHaveLength(1);
+    expect(await requestsOf(automatic)).toHaveLength(1);
+    expect(sentTo(automatic)).toHaveLength(0);
+    expect(await requestsOf("mailer-daemon@mx.example.net")).toHaveLength(0);
+    // The acknowledgements went out in one batch send, threaded and marked automatic.
+    const batches = fake.calls.slice(before).filter((c) => c.path === "/emails/batch");
+    expect(batches).toHaveLength(1);
+    expect(batches[0].emails).toBe(3); // the flooder's two requests and the intruder's
+    const [intruderAck] = sentTo(intruder);
+    expect(intruderAck.headers?.["Auto-Submitted"]).toBe("auto-replied");
+    expect(intruderAck.replyTo).toBe(replyAddressFor((await requestsOf(intruder))[0].reference));
+    const events = rowsOf<{ status: string; n: number }>(
+      await testDb().db.execute(sql`select status, count(*)::int as n from inbound_events group by status`),
+    );
+    expect(events.filter((e) => e.status !== "done")).toEqual([]);
+  });
 });
