@@ -59,13 +59,17 @@ async function wrongSignIn(server: AppServer, form: FormShape, headers: Record<s
 
 const randomAddress = () => `203.0.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
 
+// npm test builds first; without a build this spec fails rather than skip.
+test.beforeAll(() => {
+  if (!hasProductionBuild()) throw new Error("no production build (.next): run next build first");
+});
+
 test.afterAll(() => {
   agent.destroy();
   for (const folder of folders) fs.rmSync(folder, { recursive: true, force: true });
 });
 
 test("a client-sent x-reset-desk-ip is replaced by the socket address (TRUST_PROXY=false)", async () => {
-  test.skip(!hasProductionBuild(), "no production build (.next): run next build first");
   test.setTimeout(120_000);
   const server = await serverWith(BASE_PORT + 11, "false");
   try {
@@ -83,7 +87,6 @@ test("a client-sent x-reset-desk-ip is replaced by the socket address (TRUST_PRO
 });
 
 test("behind one proxy (TRUST_PROXY=1) spoofed leftmost X-Forwarded-For entries share the client's budget", async () => {
-  test.skip(!hasProductionBuild(), "no production build (.next): run next build first");
   test.setTimeout(120_000);
   const server = await serverWith(BASE_PORT + 12, "1");
   try {
@@ -108,7 +111,6 @@ test("behind one proxy (TRUST_PROXY=1) spoofed leftmost X-Forwarded-For entries 
 });
 
 test("plain `next start` in production refuses to start and names `npm run serve`", async () => {
-  test.skip(!hasProductionBuild(), "no production build (.next): run next build first");
   test.setTimeout(60_000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "rd-next-start-"));
   folders.push(dataDir);
