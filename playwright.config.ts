@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import { defineConfig, devices } from "@playwright/test";
 import { serverLogPath } from "./e2e/server-log";
@@ -45,7 +46,8 @@ export default defineConfig({
       AUTH_TRUST_HOST: "true",
       EMAIL_TRANSPORT: "outbox",
       // /dev/mailbox sends test emails into the desk through the signed webhook.
-      RESEND_WEBHOOK_SECRET: "whsec_ZTJlLWRldi1tYWlsYm94LXdlYmhvb2stc2VjcmV0",
+      // A fresh signing secret per run (the dev mailbox form signs its events with it).
+      RESEND_WEBHOOK_SECRET: process.env.RESEND_WEBHOOK_SECRET || `whsec_${randomBytes(24).toString("base64")}`,
       E2E_SERVER_LOG: serverLogPath(port),
       RATE_LIMIT_SIGNIN_PER_IP: "100000",
       RATE_LIMIT_LINK_PER_IP: "100000",
