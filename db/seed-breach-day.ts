@@ -5,6 +5,7 @@
 // a database without a campaign; e2e seeds leave it out.
 import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "./client";
+import { incidentCountsByScan } from "@/lib/campaigns/metrics";
 import { newReference } from "@/lib/support/requests";
 
 const HOUR = 3600 * 1000;
@@ -88,17 +89,7 @@ export async function seedBreachDay(db: Db, log: (line: string) => void = () => 
   });
 
   // 24 hours of the chart, one snapshot a minute, shaped like the day went.
-  const [final] = rowsOf<Record<string, number>>(
-    await db.execute(sql`
-      select
-        (select count(*) from users where password_expired_at is not null)::int as expired,
-        (select count(*) from sent_emails where kind = 'breach_notice')::int as emailed,
-        (select count(*) from sent_emails where kind = 'breach_notice' and status = 'delivered')::int as delivered,
-        (select count(*) from sent_emails where status = 'bounced')::int as bounced,
-        (select count(*) from sent_emails where status = 'complained')::int as complained,
-        (select count(distinct subject_id) from audit_events where action = 'password.changed')::int as reset,
-        (select count(*) from support_requests where status in ('open', 'waiting'))::int as "openRequests"`),
-  );
+  const final = await incidentCountsByScan(db);
   const ramp = (t: number, from: number, hours: number) => Math.min(1, Math.max(0, (t - from) / (hours * HOUR)));
   const rows = [];
   for (let m = 24 * 60; m >= 1; m--) {
