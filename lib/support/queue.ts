@@ -1,30 +1,13 @@
 // The agents' queue: four views with their counts, oldest first, so that the
 // longest wait is answered first.
-import { and, asc, eq, ne, sql, type SQL } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import { supportRequests, users } from "@/db/schema";
 import { authorizeStaff } from "./authorize";
+import { queueWhere, type QueueFilter } from "./queue-query";
 
-export const queueFilters = ["open", "mine", "waiting", "resolved"] as const;
-export type QueueFilter = (typeof queueFilters)[number];
-
-export function parseQueueFilter(value: unknown): QueueFilter {
-  return queueFilters.includes(value as QueueFilter) ? (value as QueueFilter) : "open";
-}
-
-function condition(filter: QueueFilter, agentId: number): SQL | undefined {
-  switch (filter) {
-    case "open":
-      return eq(supportRequests.status, "open");
-    case "waiting":
-      return eq(supportRequests.status, "waiting");
-    case "resolved":
-      return eq(supportRequests.status, "resolved");
-    case "mine":
-      return and(eq(supportRequests.assignedTo, agentId), ne(supportRequests.status, "resolved"));
-  }
-}
+export { parseQueueFilter, queueFilters, type QueueFilter } from "./queue-query";
 
 export type QueueRow = {
   id: number;
@@ -64,7 +47,7 @@ export async function listQueue(
     })
     .from(supportRequests)
     .leftJoin(assignee, eq(assignee.id, supportRequests.assignedTo))
-    .where(condition(filter, agent.id))
+    .where(queueWhere({ filter }, agent.id))
     .orderBy(asc(supportRequests.createdAt), asc(supportRequests.id))
     .limit(Math.min(Math.max(limit, 1), 500));
   const [counts] = await db
