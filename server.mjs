@@ -1,11 +1,47 @@
 // The production server: Next.js behind a thin Node HTTP layer that knows the
 // client's socket address (Next.js no longer exposes it) and refuses oversize
 // bodies before any parsing. Start with `npm run serve` after `next build`.
+import cluster from "node:cluster";
 import { createServer } from "node:http";
+import os from "node:os";
 
 // Argon2 runs on its own threads (lib/passwords/hash-threads.ts), not in
 // libuv's pool, so the pool keeps its default size for fs, dns and crypto.
-await startServer();
+// SERVER_WORKERS > 1 runs that many whole servers on the one port
+// (lib/http/cluster.mjs); the primary only forks and replaces them.
+if (cluster.isPrimary) await startPrimary();
+else await startServer();
+
+async function startPrimary() {
+  const { hashThreadsPerWorker, parseServerWorkers, superviseWorkers } = await import("./lib/http/cluster.mjs");
+  const cores = os.availableParallelism?.() ?? os.cpus().length;
+  let workers;
+  try {
+    workers = parseServerWorkers(process.env.SERVER_WORKERS, cores);
+  } catch (error) {
+    console.error(`Invalid configuration:\n  SERVER_WORKERS: ${error.message}`);
+    process.exit(1);
+  }
+  if (workers === 1) return startServer();
+  if (!process.env.DATABASE_URL) {
+    console.error(
+      "Invalid configuration:\n  SERVER_WORKERS: the embedded database belongs to one process; set DATABASE_URL to run several workers, or SERVER_WORKERS=1.",
+    );
+    process.exit(1);
+  }
+  const env = { HASH_CONCURRENCY: process.env.HASH_CONCURRENCY || String(hashThreadsPerWorker(cores, workers)) };
+  console.log(`Reset Desk: ${workers} worker processes, ${env.HASH_CONCURRENCY} hashing threads each`);
+  const supervisor = superviseWorkers(cluster, { count: workers, env, log: (line) => console.error(`[cluster] ${line}`) });
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.on(signal, () => {
+      supervisor.stop();
+      const done = () => Object.keys(cluster.workers ?? {}).length === 0 && process.exit(0);
+      cluster.on("exit", done);
+      done();
+      setTimeout(() => process.exit(0), 10_000).unref();
+    });
+  }
+}
 
 // Server actions accept less than other requests (next.config.ts
 // serverActions.bodySizeLimit); Next.js answers a larger one with a 500, so it
@@ -137,7 +173,9 @@ async function startServer() {
   // clients' kernels after 1, 2, 4, 8 s, which showed as a 15-18 s tail in the
   // overload bench. The kernel caps this at net.core.somaxconn.
   server.listen({ port, host: hostname, backlog: 4096 }, () => {
-    console.log(`Reset Desk listening on http://localhost:${port} (client addresses: ${trustProxy.describe})`);
+    console.log(
+      `Reset Desk listening on http://localhost:${port} (client addresses: ${trustProxy.describe})${cluster.isWorker ? ` [worker ${process.pid}]` : ""}`,
+    );
     if (!dev) notice.start();
   });
 

@@ -22,6 +22,7 @@ describe("settings (SPEC 2)", () => {
     [{ ...base, RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP: "50" }, /RATE_LIMIT_SIGNIN_ATTEMPTS_PER_IP: must be at least/],
     [{ ...base, TRUST_PROXY: "yes" }, /TRUST_PROXY: "yes" is not an address/],
     [{ ...base, TRUST_PROXY: "10.0.0.0/8, 300.0.0.1" }, /TRUST_PROXY/],
+    [{ ...base, SERVER_WORKERS: "0" }, /SERVER_WORKERS: SERVER_WORKERS must be "auto" or a whole number/],
   ])("refuses %j with a message naming the variable", (source, message) => {
     expect(() => parseEnv(source as Record<string, string>)).toThrow(message);
   });

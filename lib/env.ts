@@ -1,7 +1,9 @@
 // Every setting, validated once by zod. A bad value stops start-up with a
 // message naming the variable (SPEC section 2).
 import { z } from "zod";
+import os from "node:os";
 import { parseTrustProxy } from "./http/client-address.mjs";
+import { parseServerWorkers } from "./http/cluster.mjs";
 
 const bool = z
   .enum(["true", "false", "1", "0"])
@@ -75,6 +77,17 @@ const schema = z
       .superRefine((value, ctx) => {
         try {
           parseTrustProxy(value);
+        } catch (error) {
+          ctx.addIssue({ code: "custom", message: (error as Error).message });
+        }
+      }),
+    // Processes `npm run serve` runs on the one port (lib/http/cluster.mjs).
+    SERVER_WORKERS: z
+      .string()
+      .default("auto")
+      .superRefine((value, ctx) => {
+        try {
+          parseServerWorkers(value, os.availableParallelism?.() ?? os.cpus().length);
         } catch (error) {
           ctx.addIssue({ code: "custom", message: (error as Error).message });
         }
