@@ -5,9 +5,8 @@
 import { spawnSync } from "node:child_process";
 import http from "node:http";
 import { expect, test } from "@playwright/test";
-import { createTestDatabase } from "@/test/databases";
 import { hasProductionBuild, startAppServer, type AppServer } from "@/test/app-server";
-import { startThrowawayCluster } from "@/test/pg-cluster";
+import { postgresForSpec } from "@/test/pg-cluster";
 
 const PORT = Number(process.env.CLUSTER_E2E_PORT || 3513);
 const PG_PORT = Number(process.env.CLUSTER_E2E_PG_PORT || 3516);
@@ -40,20 +39,11 @@ function send(options: http.RequestOptions, body?: string): Promise<number> {
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   expect(hasProductionBuild(), "no production build (.next): npm test builds first").toBe(true);
-  let url: string;
-  if (process.env.DATABASE_URL) {
-    const created = await createTestDatabase();
-    url = created.url!;
-    cleanup = created.drop;
-  } else {
-    const cluster = startThrowawayCluster(PG_PORT);
-    if (!("url" in cluster)) throw new Error(`no PostgreSQL for the cluster test: ${cluster.skipped}`);
-    url = cluster.url;
-    cleanup = async () => cluster.stop();
-  }
+  const database = await postgresForSpec(PG_PORT);
+  cleanup = database.cleanup;
   server = await startAppServer({
     port: PORT,
-    env: { DATABASE_URL: url, SERVER_WORKERS: "2", AUTH_SECRET: process.env.AUTH_SECRET! },
+    env: { DATABASE_URL: database.url, SERVER_WORKERS: "2", AUTH_SECRET: process.env.AUTH_SECRET! },
     log: (line) => lines.push(line),
   });
   await expect.poll(() => workerPids().length, { timeout: 60_000 }).toBe(2);

@@ -1,15 +1,14 @@
 // Two app instances on two ports sharing one PostgreSQL (SPEC 7: stateless
 // instances). Sessions ended on one are dead on the other; rate limits count
 // across both. Starts its own database (DATABASE_URL's server, else a
-// throwaway cluster; skipped with the reason when neither is possible) and
+// throwaway cluster; the spec fails with the reason when neither is possible) and
 // its own two production servers, beside Playwright's usual one.
 import http from "node:http";
 import { expect, test } from "@playwright/test";
 import { sql } from "drizzle-orm";
 import { connect } from "@/db/client";
-import { createTestDatabase } from "@/test/databases";
 import { hasProductionBuild, startAppServer, type AppServer } from "@/test/app-server";
-import { startThrowawayCluster } from "@/test/pg-cluster";
+import { postgresForSpec } from "@/test/pg-cluster";
 import { cookiesOf } from "@/bench/lib/form";
 import { httpRequest } from "@/bench/lib/load";
 import { resetOnce } from "@/bench/lib/reset";
@@ -32,28 +31,14 @@ let b: AppServer | undefined;
 let cleanup: () => Promise<void> = async () => {};
 let databaseUrl = "";
 let tokens: string[] = [];
-let skipped = "";
 const agent = new http.Agent({ keepAlive: true });
 
 test.beforeAll(async () => {
   test.setTimeout(180_000);
-  if (!hasProductionBuild()) {
-    skipped = "no production build (.next): run next build first";
-    return;
-  }
-  if (process.env.DATABASE_URL) {
-    const created = await createTestDatabase();
-    databaseUrl = created.url!;
-    cleanup = created.drop;
-  } else {
-    const cluster = startThrowawayCluster(PG_PORT);
-    if (!("url" in cluster)) {
-      skipped = `no shared PostgreSQL: ${cluster.skipped}`;
-      return;
-    }
-    databaseUrl = cluster.url;
-    cleanup = async () => cluster.stop();
-  }
+  expect(hasProductionBuild(), "no production build (.next): npm test builds first").toBe(true);
+  const database = await postgresForSpec(PG_PORT);
+  databaseUrl = database.url;
+  cleanup = database.cleanup;
   const handle = await connect({ databaseUrl });
   ({ tokens } = await seedBench(handle.db, { signIn: 10, reset: 3 }));
   await handle.close();
@@ -84,7 +69,6 @@ async function accountStatus(server: AppServer, cookie: string) {
 }
 
 test("a session from instance A works on B, and dies on B when the password changes through A", async () => {
-  test.skip(!!skipped, skipped);
   // The reset links were issued for customer-r0..2; sign in as customer-r0 with its seeded password.
   const signedIn = await signInOn(a!, resetEmail(0), BENCH_PASSWORD);
   expect(signedIn.status).toBe(303);
@@ -102,7 +86,6 @@ test("a session from instance A works on B, and dies on B when the password chan
 });
 
 test("sessions ended for an account (session version moved on) die on both instances", async () => {
-  test.skip(!!skipped, skipped);
   const onB = cookiesOf(await signInOn(b!, signInEmail(1), BENCH_PASSWORD));
   const onA = cookiesOf(await signInOn(a!, signInEmail(1), BENCH_PASSWORD));
   expect((await accountStatus(a!, onB)).status).toBe(200);
@@ -117,7 +100,6 @@ test("sessions ended for an account (session version moved on) die on both insta
 });
 
 test("the per-account sign-in limit counts attempts on both instances together", async () => {
-  test.skip(!!skipped, skipped);
   const email = signInEmail(2);
   const answers: string[] = [];
   for (let i = 0; i < PER_ACCOUNT_LIMIT + 1; i++) {

@@ -1,4 +1,4 @@
-// A throwaway PostgreSQL cluster for the bench and the two-instance test when
+// A throwaway PostgreSQL cluster for the bench and the multi-process specs when
 // DATABASE_URL is unset: initdb + pg_ctl as the postgres user (needs root and
 // Debian's postgresql package), on a port the caller chooses. Null (with the
 // reason) when that is not possible here.
@@ -57,4 +57,20 @@ export function postgresUnavailable(): string | null {
   if (process.getuid?.() !== 0) return "no DATABASE_URL, and starting a throwaway cluster needs root (runuser postgres)";
   if (spawnSync("id", ["postgres"]).status !== 0) return "no DATABASE_URL and no postgres system user";
   return null;
+}
+
+/**
+ * A PostgreSQL database for a spec that needs a real server: a fresh database on
+ * DATABASE_URL's server, else a throwaway cluster on `port`. Throws with the
+ * reason when neither is possible, so the spec fails rather than skips.
+ */
+export async function postgresForSpec(port: number): Promise<{ url: string; cleanup: () => Promise<void> }> {
+  if (process.env.DATABASE_URL) {
+    const { createTestDatabase } = await import("./databases");
+    const created = await createTestDatabase();
+    return { url: created.url!, cleanup: created.drop };
+  }
+  const cluster = startThrowawayCluster(port);
+  if (!("url" in cluster)) throw new Error(`no PostgreSQL for this spec: ${cluster.skipped}`);
+  return { url: cluster.url, cleanup: async () => cluster.stop() };
 }
