@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { createTestDatabase } from "./databases";
 
 export type Cluster = { url: string; stop: () => void };
 
@@ -66,7 +67,6 @@ export function postgresUnavailable(): string | null {
  */
 export async function postgresForSpec(port: number): Promise<{ url: string; cleanup: () => Promise<void> }> {
   if (process.env.DATABASE_URL) {
-    const { createTestDatabase } = await import("./databases");
     const created = await createTestDatabase();
     return { url: created.url!, cleanup: created.drop };
   }
