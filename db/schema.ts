@@ -40,6 +40,10 @@ export const users = pgTable(
   (t) => [
     uniqueIndex("users_email_key").on(t.email),
     index("users_role_id_idx").on(t.role, t.id),
+    // The desk's lookup by a prefix of the address or of the name, in index
+    // order (a byte-wise "C" collation makes LIKE 'prefix%' a range scan).
+    index("users_email_prefix_idx").on(sql`(${t.email} collate "C")`),
+    index("users_name_prefix_idx").on(sql`(lower(${t.name}) collate "C")`),
   ],
 );
 
@@ -263,12 +267,18 @@ export const outboxEmails = pgTable(
     html: text("html").notNull(),
     /** threading and loop headers (Message-ID, Reply-To, References, Auto-Submitted), as sent */
     headers: jsonb("headers").$type<Record<string, string>>(),
+    /** the sender's Idempotency-Key (one per email; "key#n" in a batch): a retried send stores nothing new, as Resend does */
+    idempotencyKey: text("idempotency_key"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [index("outbox_emails_to_idx").on(t.to, t.id)],
+  (t) => [index("outbox_emails_to_idx").on(t.to, t.id), uniqueIndex("outbox_emails_idempotency_key").on(t.idempotencyKey)],
 );
 
-export const supportStatuses = ["open", "waiting", "resolved"] as const;
+/** "merged": folded into another request of the same customer (merged_into), out of every queue */
+export const supportStatuses = ["open", "waiting", "resolved", "merged"] as const;
+export type SupportStatus = (typeof supportStatuses)[number];
+/** what a request is about (lib/support/topics.ts holds the labels and the email rules) */
+export const supportTopics = ["sign-in", "card", "genuine", "data", "other"] as const;
 
 export const supportRequests = pgTable(
   "support_requests",
@@ -282,15 +292,34 @@ export const supportRequests = pgTable(
     /** how the request was opened: the contact form or an email */
     channel: text("channel", { enum: ["web", "email"] }).notNull().default("web"),
     assignedTo: bigint("assigned_to", { mode: "number" }).references(() => users.id),
+    topic: text("topic", { enum: supportTopics }).notNull().default("other"),
+    /** set when merged: the surviving request (always a survivor, never a merged one) */
+    mergedInto: bigint("merged_into", { mode: "number" }),
     createdAt: ts("created_at").notNull().defaultNow(),
     updatedAt: ts("updated_at").notNull().defaultNow(),
     resolvedAt: ts("resolved_at"),
   },
   (t) => [
     uniqueIndex("support_requests_reference_key").on(t.reference),
-    index("support_requests_status_idx").on(t.status, t.createdAt),
+    // The queue's pages, oldest first, by keyset (created_at, id): per status,
+    // per status and topic, and "mine" (an agent's unresolved requests).
+    index("support_requests_status_idx").on(t.status, t.createdAt, t.id),
+    index("support_requests_status_topic_idx").on(t.status, t.topic, t.createdAt, t.id),
+    index("support_requests_mine_idx")
+      .on(t.assignedTo, t.createdAt, t.id)
+      .where(sql`${t.status} in ('open', 'waiting')`),
+    // "Take next": the oldest unclaimed request of a status (and topic).
+    index("support_requests_unclaimed_idx")
+      .on(t.status, t.createdAt, t.id)
+      .where(sql`${t.assignedTo} is null`),
+    index("support_requests_unclaimed_topic_idx")
+      .on(t.status, t.topic, t.createdAt, t.id)
+      .where(sql`${t.assignedTo} is null`),
     index("support_requests_email_idx").on(t.email),
+    // Search by a prefix of the customer's address, in index order.
+    index("support_requests_email_prefix_idx").on(sql`(${t.email} collate "C")`),
     index("support_requests_user_idx").on(t.userId, t.createdAt),
+    index("support_requests_merged_into_idx").on(t.mergedInto),
   ],
 );
 
@@ -321,11 +350,124 @@ export const supportMessages = pgTable(
     fromHtml: boolean("from_html").notNull().default(false),
     /** the inbound event that created it: one message per event, whatever is redelivered */
     inboundEventId: bigint("inbound_event_id", { mode: "number" }),
+    /** a reply sent by a bulk answer (bulk_answers) */
+    bulkAnswerId: bigint("bulk_answer_id", { mode: "number" }),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
   (t) => [
     index("support_messages_request_idx").on(t.requestId, t.createdAt),
     uniqueIndex("support_messages_inbound_event_key").on(t.inboundEventId),
+    // Full-text search over every message (subject and body), the same
+    // expression as lib/support/search.ts's messageSearchVector.
+    index("support_messages_search_idx").using(
+      "gin",
+      sql`to_tsvector('english', coalesce(${t.subject}, '') || ' ' || ${t.body})`,
+    ),
+  ],
+);
+
+// Who has a request open: one row per agent and request, touched at most
+// every few seconds while the page is viewed; "open by X" reads the recent ones.
+export const supportRequestViews = pgTable(
+  "support_request_views",
+  {
+    requestId: bigint("request_id", { mode: "number" }).notNull(),
+    agentId: bigint("agent_id", { mode: "number" }).notNull(),
+    seenAt: ts("seen_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.requestId, t.agentId] })],
+);
+
+// Saved replies: an admin's Markdown answers (the notice's subset) with
+// placeholders, inserted into replies and sent by bulk answers. Archived, not
+// deleted, so a bulk answer that used one keeps pointing at it.
+export const savedReplies = pgTable(
+  "saved_replies",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    /** a topic it answers, offered first for requests of that topic */
+    topic: text("topic", { enum: supportTopics }),
+    createdBy: bigint("created_by", { mode: "number" }),
+    updatedBy: bigint("updated_by", { mode: "number" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    archivedAt: ts("archived_at"),
+  },
+  (t) => [uniqueIndex("saved_replies_title_key").on(sql`lower(${t.title})`).where(sql`${t.archivedAt} is null`)],
+);
+
+export const bulkAnswerStatuses = ["running", "done", "failed"] as const;
+
+// A bulk answer: one saved reply to many requests, as a resumable job (the
+// shape of the expiry): targets fixed at confirmation, a cursor committed with
+// each batch, a lease so one worker at a time runs it (decision 0015).
+export const bulkAnswers = pgTable("bulk_answers", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  /** the confirmation form's one-time key: a double click or a resubmission finds the same job */
+  clientKey: text("client_key").notNull().unique(),
+  createdBy: bigint("created_by", { mode: "number" }).notNull(),
+  savedReplyId: bigint("saved_reply_id", { mode: "number" }).notNull(),
+  /** the saved reply's title and body as confirmed: later edits do not change what this job sends */
+  title: text("title").notNull(),
+  body: text("body").notNull(),
+  markResolved: boolean("mark_resolved").notNull().default(false),
+  /** how the targets were chosen (selected ids, or a filter/topic/search), for the record */
+  selection: jsonb("selection").$type<Record<string, unknown>>().notNull(),
+  status: text("status", { enum: bulkAnswerStatuses }).notNull().default("running"),
+  total: integer("total").notNull().default(0),
+  processed: integer("processed").notNull().default(0),
+  sent: integer("sent").notNull().default(0),
+  skipped: integer("skipped").notNull().default(0),
+  /** the last target request id processed (targets are worked in id order) */
+  cursor: bigint("cursor", { mode: "number" }).notNull().default(0),
+  leaseUntil: ts("lease_until"),
+  lastError: text("last_error"),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  updatedAt: ts("updated_at").notNull().defaultNow(),
+  finishedAt: ts("finished_at"),
+});
+
+export const bulkTargetOutcomes = ["sent", "stale", "duplicate", "closed"] as const;
+
+// The requests of a bulk answer, each with the newest customer message it had
+// when the agent confirmed: a newer one since means the customer said more,
+// and the request is left out ("stale") and named in the result.
+export const bulkAnswerTargets = pgTable(
+  "bulk_answer_targets",
+  {
+    bulkAnswerId: bigint("bulk_answer_id", { mode: "number" }).notNull(),
+    requestId: bigint("request_id", { mode: "number" }).notNull(),
+    seenMessageId: bigint("seen_message_id", { mode: "number" }).notNull().default(0),
+    outcome: text("outcome", { enum: bulkTargetOutcomes }),
+    processedAt: ts("processed_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.bulkAnswerId, t.requestId] }),
+    index("bulk_answer_targets_outcome_idx").on(t.bulkAnswerId, t.outcome),
+  ],
+);
+
+// One row per bulk reply actually sent: the key (request, saved reply, newest
+// customer message seen) is what makes a second click, a resumed job or
+// another agent's overlapping job send nothing twice.
+export const bulkDeliveries = pgTable(
+  "bulk_deliveries",
+  {
+    requestId: bigint("request_id", { mode: "number" }).notNull(),
+    savedReplyId: bigint("saved_reply_id", { mode: "number" }).notNull(),
+    seenMessageId: bigint("seen_message_id", { mode: "number" }).notNull(),
+    bulkAnswerId: bigint("bulk_answer_id", { mode: "number" }).notNull(),
+    /** the reply message recorded on the request */
+    messageId: bigint("message_id", { mode: "number" }),
+    /** set once the email went out (the transport call returned) */
+    emailedAt: ts("emailed_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.requestId, t.savedReplyId, t.seenMessageId] }),
+    index("bulk_deliveries_job_idx").on(t.bulkAnswerId, t.emailedAt),
   ],
 );
 

@@ -2,6 +2,7 @@
 // /dev/mailbox) and Resend through its SDK. Both take the same message shape.
 import { Resend } from "resend";
 import type { Db } from "@/db/client";
+import { inArray } from "drizzle-orm";
 import { outboxEmails } from "@/db/schema";
 import { env } from "@/lib/env";
 
@@ -45,24 +46,38 @@ function outboxHeaders(email: OutgoingEmail): Record<string, string> | null {
   return { ...email.headers, ...(email.replyTo ? { "Reply-To": email.replyTo } : {}) };
 }
 
+// Like Resend, the outbox honours idempotency keys: a send retried under the
+// same key (a resumed job, a second click) stores nothing new and answers the
+// first send's ids.
+async function storeInOutbox(db: Db, emails: OutgoingEmail[], keys: string[]): Promise<string[]> {
+  const from = env().EMAIL_FROM;
+  await db
+    .insert(outboxEmails)
+    .values(
+      emails.map((e, i) => ({ to: e.to, from, subject: e.subject, text: e.text, html: e.html, headers: outboxHeaders(e), idempotencyKey: keys[i] })),
+    )
+    .onConflictDoNothing();
+  const rows = await db
+    .select({ id: outboxEmails.id, key: outboxEmails.idempotencyKey })
+    .from(outboxEmails)
+    .where(inArray(outboxEmails.idempotencyKey, keys));
+  const byKey = new Map(rows.map((r) => [r.key, r.id]));
+  return keys.map((k) => `outbox-${byKey.get(k)}`);
+}
+
 const outbox: EmailTransport = {
   name: "outbox",
-  async send(db, email) {
+  async send(db, email, idempotencyKey) {
+    if (idempotencyKey) return { id: (await storeInOutbox(db, [email], [idempotencyKey]))[0] };
     const [row] = await db
       .insert(outboxEmails)
       .values({ to: email.to, from: env().EMAIL_FROM, subject: email.subject, text: email.text, html: email.html, headers: outboxHeaders(email) })
       .returning({ id: outboxEmails.id });
     return { id: `outbox-${row.id}` };
   },
-  async sendBatch(db, emails) {
+  async sendBatch(db, emails, idempotencyKey) {
     if (emails.length === 0) return { ids: [] };
-    const rows = await db
-      .insert(outboxEmails)
-      .values(
-        emails.map((e) => ({ to: e.to, from: env().EMAIL_FROM, subject: e.subject, text: e.text, html: e.html, headers: outboxHeaders(e) })),
-      )
-      .returning({ id: outboxEmails.id });
-    return { ids: rows.map((r) => `outbox-${r.id}`) };
+    return { ids: await storeInOutbox(db, emails, emails.map((_, i) => `${idempotencyKey}#${i}`)) };
   },
 };
 

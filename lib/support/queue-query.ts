@@ -1,9 +1,10 @@
-// What the queue shows: a filter (open, mine, waiting, resolved), and later a
-// topic and a search. One definition serves the page, its counts, "Take next"
-// and a bulk answer to "all N matching", so the selection an agent confirms
-// is exactly the rows the page described.
-import { and, eq, ne, type SQL } from "drizzle-orm";
-import { supportRequests } from "@/db/schema";
+// What the queue shows: a filter (open, mine, waiting, resolved), a topic and
+// a search. One definition serves the page, its counts, "Take next" and a bulk
+// answer to "all N matching", so the selection an agent confirms is exactly
+// the rows the page described.
+import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { supportMessages, supportRequests } from "@/db/schema";
+import { parseTopic, type Topic } from "./topics";
 
 export const queueFilters = ["open", "mine", "waiting", "resolved"] as const;
 export type QueueFilter = (typeof queueFilters)[number];
@@ -14,23 +15,76 @@ export function parseQueueFilter(value: unknown): QueueFilter {
 
 export type QueueQuery = {
   filter: QueueFilter;
+  topic?: Topic;
+  /** a search: a reference, a prefix of the customer's address, or words of any message */
+  q?: string;
 };
+
+export const SEARCH_MAX_LENGTH = 200;
+const REFERENCE = /^RD-[0-9A-HJKMNP-TV-Z]{8}$/i;
+// Control characters never reach a query (SPEC 5.8); they are dropped, not refused, in a search box.
+const CONTROL = /[\u0000-\u001F\u007F-\u009F]/g;
+
+/** A search as typed, cleaned: trimmed, one line, at most SEARCH_MAX_LENGTH characters; undefined when empty. */
+export function parseSearch(value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const cleaned = value.replace(CONTROL, " ").normalize("NFC").trim().slice(0, SEARCH_MAX_LENGTH).trim();
+  return cleaned || undefined;
+}
 
 /** The query from the page's search parameters; anything unknown falls back to the open queue. */
 export function parseQueueQuery(params: Record<string, unknown>): QueueQuery {
-  return { filter: parseQueueFilter(params.filter) };
+  const first = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+  const topic = parseTopic(first(params.topic));
+  const q = parseSearch(first(params.q));
+  return { filter: parseQueueFilter(first(params.filter)), ...(topic ? { topic } : {}), ...(q ? { q } : {}) };
 }
 
-/** The rows of support_requests the query selects, for the agent viewing it. */
+/** The query as URL search parameters (links between pages keep filter, topic and search). */
+export function queueQueryParams(query: QueueQuery): URLSearchParams {
+  const params = new URLSearchParams({ filter: query.filter });
+  if (query.topic) params.set("topic", query.topic);
+  if (query.q) params.set("q", query.q);
+  return params;
+}
+
+/**
+ * The full-text vector of a message: exactly the expression of the GIN index
+ * support_messages_search_idx (migration 0006), or the index is not used.
+ */
+export const messageSearchVector = sql`to_tsvector('english', coalesce(${supportMessages.subject}, '') || ' ' || ${supportMessages.body})`;
+
+/** LIKE pattern for "starts with", the wildcards in the value taken literally. */
+export function prefixPattern(value: string): string {
+  return `${value.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * Request ids a search finds: the reference, a prefix of the customer's
+ * address (an ordered range on the "C"-collated index), and the words of any
+ * message (websearch syntax: quotes and "or" work, operators cannot break it).
+ */
+export function searchMatches(q: string): SQL {
+  const lower = q.toLowerCase();
+  const byReference = REFERENCE.test(q)
+    ? sql`select ${supportRequests.id} from ${supportRequests} where ${supportRequests.reference} = ${q.toUpperCase()}`
+    : null;
+  const byAddress = sql`select ${supportRequests.id} from ${supportRequests}
+    where (${supportRequests.email} collate "C") like ${prefixPattern(lower)}`;
+  const byWords = sql`select ${supportMessages.requestId} from ${supportMessages}
+    where ${messageSearchVector} @@ websearch_to_tsquery('english', ${q})`;
+  return sql.join([byReference, byAddress, byWords].filter((part): part is SQL => part !== null), sql` union `);
+}
+
+/** The rows of support_requests the query selects, for the agent viewing it. Merged requests are in no view. */
 export function queueWhere(query: QueueQuery, agentId: number): SQL | undefined {
-  switch (query.filter) {
-    case "open":
-      return eq(supportRequests.status, "open");
-    case "waiting":
-      return eq(supportRequests.status, "waiting");
-    case "resolved":
-      return eq(supportRequests.status, "resolved");
-    case "mine":
-      return and(eq(supportRequests.assignedTo, agentId), ne(supportRequests.status, "resolved"));
-  }
+  const byFilter =
+    query.filter === "mine"
+      ? and(eq(supportRequests.assignedTo, agentId), inArray(supportRequests.status, ["open", "waiting"]))
+      : eq(supportRequests.status, query.filter);
+  return and(
+    byFilter,
+    query.topic ? eq(supportRequests.topic, query.topic) : undefined,
+    query.q ? sql`${supportRequests.id} in (${searchMatches(query.q)})` : undefined,
+  );
 }

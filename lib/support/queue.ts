@@ -3,7 +3,7 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
-import { supportRequests, users } from "@/db/schema";
+import { supportRequests, users, type SupportStatus } from "@/db/schema";
 import { authorizeStaff } from "./authorize";
 import { queueWhere, type QueueFilter } from "./queue-query";
 
@@ -14,7 +14,7 @@ export type QueueRow = {
   reference: string;
   email: string;
   name: string;
-  status: "open" | "waiting" | "resolved";
+  status: SupportStatus;
   channel: "web" | "email";
   assignedTo: number | null;
   assigneeEmail: string | null;

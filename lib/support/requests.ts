@@ -6,7 +6,7 @@ import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { createElement } from "react";
 import type { Db } from "@/db/client";
-import { supportMessages, supportRequests, users, type InboundAttachmentInfo } from "@/db/schema";
+import { supportMessages, supportRequests, users, type InboundAttachmentInfo, type SupportStatus } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { sendEmail } from "@/lib/email";
 import { emailBrand } from "@/lib/email/brand";
@@ -115,7 +115,7 @@ export type RequestDetail = {
   email: string;
   name: string;
   userId: number | null;
-  status: "open" | "waiting" | "resolved";
+  status: SupportStatus;
   channel: "web" | "email";
   assignedTo: number | null;
   assigneeEmail: string | null;

@@ -1,7 +1,9 @@
 // Request topics: the keys are stable (stored, in URLs); the labels are what a
 // customer picks on the contact form. Email gets a topic from the keyword rules
 // below, first match wins, so an admin page can show them as they are.
-export const topicKeys = ["sign-in", "card", "genuine", "data", "other"] as const;
+import { supportTopics } from "@/db/schema";
+
+export const topicKeys = supportTopics;
 export type Topic = (typeof topicKeys)[number];
 
 export const topicLabels: Record<Topic, string> = {

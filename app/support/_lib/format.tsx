@@ -5,7 +5,7 @@ export function When({ at }: { at: Date | null }) {
   return <time dateTime={at.toISOString()}>{text}</time>;
 }
 
-const statusLabels: Record<string, string> = { open: "Open", waiting: "Waiting on customer", resolved: "Resolved" };
+const statusLabels: Record<string, string> = { open: "Open", waiting: "Waiting on customer", resolved: "Resolved", merged: "Merged" };
 export const statusLabel = (status: string) => statusLabels[status] ?? status;
 
 /** How a request was opened. */
