@@ -12,12 +12,13 @@ import { progress, round, step, timed, type Figures } from "./steps";
 
 const CHUNK = 500_000;
 
-const QUESTIONS = [
-  "I can't sign in since this morning, it says my password is wrong.",
-  "Is my card safe? You say the last four digits were taken.",
-  "Was my password stolen? I use it on other sites too.",
-  "Is this email genuine? It asks me to click a link to reset my password.",
-  "Please delete my account and everything you hold about me.",
+// The five things most people ask on the day (issue 13), with their topics.
+const QUESTIONS: [string, string][] = [
+  ["I can't sign in since this morning, it says my password is wrong.", "sign-in"],
+  ["Is my card safe? You say the last four digits were taken.", "card"],
+  ["Was my password stolen? I use it on other sites too.", "other"],
+  ["Is this email genuine? It asks me to click a link to reset my password.", "genuine"],
+  ["Please delete my account and everything you hold about me.", "data"],
 ];
 
 export async function resetsSetBased(db: Db, share: number): Promise<Figures> {
@@ -68,7 +69,8 @@ export async function requestsSetBased(db: Db, count: number): Promise<Figures> 
     );
     const lo = Number(range.lo);
     const stride = Math.max(1, Math.floor((Number(range.hi) - lo) / count));
-    const questions = sql`(array[${sql.join(QUESTIONS.map((q) => sql`${q}`), sql`, `)}])`;
+    const questions = sql`(array[${sql.join(QUESTIONS.map(([q]) => sql`${q}::text`), sql`, `)}])`;
+    const topics = sql`(array[${sql.join(QUESTIONS.map(([, t]) => sql`${t}::text`), sql`, `)}])`;
     const { value, seconds } = await timed(async () => {
       const [row] = rowsOf<{ n: number }>(
         await db.execute(sql`
@@ -76,19 +78,20 @@ export async function requestsSetBased(db: Db, count: number): Promise<Figures> 
             select g, u.id, u.email, u.name from generate_series(1, ${count}) g
             join users u on u.id = ${lo} + (g - 1) * ${stride}),
           requests as (
-            insert into support_requests (reference, email, name, user_id, status, channel, assigned_to, created_at, updated_at, resolved_at)
+            insert into support_requests (reference, email, name, user_id, status, topic, channel, assigned_to, created_at, updated_at, resolved_at)
             select 'RD-' || upper(substr(md5(p.id::text || ' rehearsal'), 1, 12)), p.email, coalesce(p.name, 'Customer'), p.id,
               case p.g % 5 when 0 then 'waiting' when 1 then 'resolved' when 2 then 'resolved' else 'open' end,
+              ${topics}[1 + p.g % ${QUESTIONS.length}],
               case when p.g % 3 = 0 then 'email' else 'web' end,
               case when p.g % 10 = 3 then ${Number(agent.id)}::int8 end,
               now() - make_interval(secs => (${count} - p.g) * 2), now() - make_interval(secs => (${count} - p.g) * 2),
               case when p.g % 5 in (1, 2) then now() end
             from picked p
             on conflict (reference) do nothing
-            returning id, user_id, created_at),
+            returning id, user_id, topic, created_at),
           messages as (
             insert into support_messages (request_id, kind, channel, body, created_at)
-            select id, 'customer', 'web', ${questions}[1 + id % ${QUESTIONS.length}], created_at from requests),
+            select id, 'customer', 'web', ${questions}[array_position(${topics}, topic)], created_at from requests),
           audited as (
             insert into audit_events (action, subject_id, ip, at, detail)
             select 'support.request_created', user_id, '198.51.100.20', created_at, jsonb_build_object('requestId', id) from requests)

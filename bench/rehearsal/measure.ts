@@ -48,10 +48,10 @@ async function randomCustomers(db: Db, count: number): Promise<Target[]> {
   const lo = Number(range.lo);
   const span = Number(range.hi) - lo + 1;
   const ids = Array.from({ length: count * 2 }, () => lo + Math.floor(Math.random() * span));
-  const rows = rowsOf<{ id: string; email: string }>(
-    await db.execute(sql`select id, email from users where role = 'customer' and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`),
+  const rows = rowsOf<{ id: string; email: string; name: string | null }>(
+    await db.execute(sql`select id, email, name from users where role = 'customer' and id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`),
   );
-  return rows.slice(0, count).map((r) => ({ id: Number(r.id), email: r.email }));
+  return rows.slice(0, count).map((r) => ({ id: Number(r.id), email: r.email, name: r.name }));
 }
 
 export async function measure(db: Db, options: MeasureOptions): Promise<Figures> {

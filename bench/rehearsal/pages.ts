@@ -8,7 +8,7 @@ import { readForm, submitForm, cookiesOf } from "../lib/form";
 import { httpRequest } from "../lib/load";
 
 export type PageTiming = { requests: number; medianMs: number; p90Ms: number; maxMs: number; errors: number; statuses: Record<string, number> };
-export type Target = { id: number; email: string };
+export type Target = { id: number; email: string; name: string | null };
 
 type Page = { name: string; open: (target: Target) => Promise<{ status: number; ok: boolean }> };
 
@@ -22,29 +22,49 @@ export async function signIn(agent: http.Agent, base: string, email: string, pas
   return cookie;
 }
 
-/** How the lookup is sent: read once from the /support page. */
+export type LookupKind = "exact" | "prefix" | "name";
+
+/**
+ * How the lookup is sent, read once from the /support page: the form holding
+ * the field labelled "Customer email" (SPEC 3), a server action (POST, 303 to
+ * the customer) or a GET form (issue 13's: an exact address redirects to the
+ * customer, a prefix or a name lists matches). Prefix and name lookups exist
+ * only with the GET form; null then for those kinds.
+ */
 async function lookupSender(agent: http.Agent, base: string, cookie: string) {
   const page = await httpRequest(agent, `${base}/support`, { keepBody: true, headers: { cookie } });
   if (page.status !== 200) throw new Error(`/support answered ${page.status}`);
-  const tag = /<form[^>]*>(?:(?!<\/form>)[\s\S])*?id="customer-email"[\s\S]*?<\/form>/.exec(page.body)?.[0];
-  if (!tag) throw new Error('No form with the "Customer email" field on /support.');
-  const field = /<input[^>]*id="customer-email"[^>]*>/.exec(tag)?.[0];
+  const fieldId = /<label[^>]*\sfor="([^"]+)"[^>]*>\s*Customer email\s*<\/label>/.exec(page.body)?.[1];
+  const form = fieldId
+    ? (page.body.match(/<form[\s\S]*?<\/form>/g) ?? []).find((f) => f.includes(`id="${fieldId}"`))
+    : undefined;
+  const field = form && new RegExp(`<input[^>]*id="${fieldId}"[^>]*>`).exec(form)?.[0];
   const name = field && /\sname="([^"]+)"/.exec(field)?.[1];
-  if (!name) throw new Error("The customer lookup field has no name.");
-  const shape = readForm(tag, name);
-  const method = (/<form[^>]*\smethod="([^"]+)"/i.exec(tag)?.[1] ?? "get").toLowerCase();
-  const action = /<form[^>]*\saction="([^"]*)"/i.exec(tag)?.[1];
-  const isServerAction = shape?.hidden.some(([n]) => n.startsWith("$ACTION")) ?? false;
-  return async (target: Target) => {
-    if (isServerAction || method === "post") {
-      const reply = await submitForm(agent, `${base}/support`, shape!, { [name]: target.email }, cookie);
-      const location = String(reply.headers.location ?? "");
-      return { status: reply.status, ok: reply.status === 303 && location.includes(`/support/customers/${target.id}`) };
+  if (!form || !name) throw new Error('No form with a field labelled "Customer email" on /support.');
+  const shape = readForm(form, name)!;
+  const method = (/^<form[^>]*\smethod="([^"]+)"/i.exec(form)?.[1] ?? "get").toLowerCase();
+  const action = /^<form[^>]*\saction="([^"]*)"/i.exec(form)?.[1];
+  const viaAction = shape.hidden.some(([n]) => n.startsWith("$ACTION")) || method === "post";
+  const customerPage = (location: string, target: Target) => location.includes(`/support/customers/${target.id}`);
+  const send = async (target: Target, text: string, kind: LookupKind) => {
+    if (viaAction) {
+      const reply = await submitForm(agent, `${base}/support`, shape, { [name]: text }, cookie);
+      return { status: reply.status, ok: reply.status === 303 && customerPage(String(reply.headers.location ?? ""), target) };
     }
     const url = new URL(action || "/support", base);
-    url.searchParams.set(name, target.email);
+    url.searchParams.set(name, text);
     const reply = await httpRequest(agent, url.toString(), { keepBody: true, headers: { cookie } });
-    return { status: reply.status, ok: reply.status === 200 && reply.body.includes(target.email) };
+    if (kind === "exact" && reply.status >= 300 && reply.status < 400) {
+      return { status: reply.status, ok: customerPage(String(reply.headers.location ?? ""), target) };
+    }
+    return { status: reply.status, ok: reply.status === 200 && (kind !== "exact" || reply.body.includes(target.email)) };
+  };
+  return {
+    form: viaAction ? "server action" : `GET ${action || "/support"}`,
+    exact: (t: Target) => send(t, t.email, "exact"),
+    // The start of the address (its first seven characters) and the start of the name.
+    prefix: viaAction ? null : (t: Target) => send(t, t.email.slice(0, 7), "prefix"),
+    name: viaAction ? null : (t: Target) => send(t, (t.name ?? t.email).split(/[ ,]/)[0].slice(0, 6), "name"),
   };
 }
 
@@ -69,11 +89,14 @@ export async function timePages(options: {
     return { status: reply.status, ok: reply.status === 200 && reply.body.includes(mustContain) };
   };
   const lookup = await lookupSender(agent, base, cookie);
+  options.log(`  the lookup is a ${lookup.form} form`);
   const pages: Page[] = [
     { name: "account", open: get("/account", "Your account") },
     { name: "dashboard", open: get("/admin", "Incident dashboard") },
     { name: "customer", open: async (t) => get(`/support/customers/${t.id}`, "Password status")() },
-    { name: "lookup", open: lookup },
+    { name: "lookup", open: lookup.exact },
+    ...(lookup.prefix ? [{ name: "lookupPrefix", open: lookup.prefix }] : []),
+    ...(lookup.name ? [{ name: "lookupName", open: lookup.name }] : []),
     { name: "queue", open: get("/support", "Support desk") },
     { name: "campaigns", open: get("/admin/campaigns", "Campaigns") },
     { name: "expiry", open: get("/admin/expiry", "Expire passwords") },
