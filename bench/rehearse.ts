@@ -158,7 +158,10 @@ async function main() {
 
 const SHARES = { delivered: 0.9, bounced: 0.02, complained: 0.001 };
 
-main().catch((error) => {
+main().then(
+  // A helper the rehearsal used (a pool, a timer) must not keep the command running once the report is written.
+  () => process.exit(0),
+).catch((error) => {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   // drizzle wraps the database's own message
   if (error instanceof Error && error.cause) console.error("Caused by:", error.cause);

@@ -39,3 +39,14 @@ describe("thread CPU split", () => {
     expect(mine.size).toBeGreaterThan(1);
   });
 });
+
+describe("best layout", () => {
+  it("is never worse than the default or one process", () => {
+    const costs = { eventLoopMs: 9, hashMs: 10, otherThreadsMs: 3 };
+    for (const c of [2, 8, 16, 64]) {
+      const p = projectSignIns({ ...costs, cores: [c] })[String(c)];
+      expect(p.bestLayout.signInsPerSecond).toBeGreaterThanOrEqual(p.defaultLayout.signInsPerSecond);
+      expect(p.bestLayout.signInsPerSecond).toBeGreaterThanOrEqual(p.oneProcess.signInsPerSecond);
+    }
+  });
+});

@@ -22,7 +22,17 @@ export function signInsPerSecond(costs: Costs, cores: number, workers: number, t
   return { workers, hashThreadsPerWorker: threads, signInsPerSecond: Math.round(rate), boundBy };
 }
 
-/** For each core count: the default layout of `npm run serve`, and one process alone for comparison. */
+/** The layout (processes × hashing threads, within the cores) that serves the most sign-ins. */
+export function bestLayout(costs: Costs, cores: number): Projection {
+  let best = signInsPerSecond(costs, cores, 1, Math.max(1, cores - 1));
+  for (let w = 2; w <= cores; w++) {
+    const candidate = signInsPerSecond(costs, cores, w, Math.max(1, Math.floor((cores - w) / w)));
+    if (candidate.signInsPerSecond > best.signInsPerSecond) best = candidate;
+  }
+  return best;
+}
+
+/** For each core count: the default layout of `npm run serve`, one process alone, and the best layout. */
 export function projectSignIns(input: Costs & { cores: number[] }) {
   return Object.fromEntries(
     input.cores.map((c) => {
@@ -32,6 +42,7 @@ export function projectSignIns(input: Costs & { cores: number[] }) {
         {
           defaultLayout: signInsPerSecond(input, c, w, hashThreadsPerWorker(c, w)),
           oneProcess: signInsPerSecond(input, c, 1, Math.max(1, c - 1)),
+          bestLayout: bestLayout(input, c),
         },
       ];
     }),

@@ -12,7 +12,7 @@ export const CLUSTER_SETTINGS = [
   "effective_cache_size = 12GB",
   "maintenance_work_mem = 1GB",
   "max_connections = 100",
-  "max_wal_size = 16GB",
+  "max_wal_size = 4GB",
   "checkpoint_timeout = 30min",
   // A throwaway cluster, as in npm run bench: no fsync. Both sides of every
   // ratio run on it, and the pages read, so the figures do not depend on it.

@@ -3,6 +3,9 @@
 // test/explain.test.ts does on a small one). Each runs in a transaction that
 // is rolled back, so a page that writes (the customer page audits a view)
 // leaves nothing behind. The report keeps each function's slowest query.
+import fs from "node:fs";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { connect, type Db } from "@/db/client";
 import { findUserById } from "@/lib/accounts/index";
 import { auditEventsFor } from "@/lib/audit";
@@ -12,9 +15,27 @@ import { recentJobs } from "@/lib/expiry";
 import { customerOverview, findCustomerByEmail } from "@/lib/support/customers";
 import { listQueue } from "@/lib/support/queue";
 
-export type ExplainIds = { admin: number; agent: number; customer: number; customerEmail: string; campaign: number };
+export type ExplainIds = { admin: number; agent: number; customer: number; customerEmail: string; customerName: string | null; campaign: number };
+type PageFunction = { page: string; name: string; run: (db: Db, ids: ExplainIds) => Promise<unknown> };
 
-const FUNCTIONS: { page: string; name: string; run: (db: Db, ids: ExplainIds) => Promise<unknown> }[] = [
+/**
+ * The desk's lookup by address prefix and name (issue 13, lib/support/lookup.ts)
+ * where that module exists: loaded by path, so this file runs before and after it lands.
+ */
+async function deskLookup(): Promise<PageFunction[]> {
+  const file = path.join(process.cwd(), "lib", "support", "lookup.ts");
+  if (!fs.existsSync(file)) return [];
+  const mod = (await import(pathToFileURL(file).href)) as { findCustomers?: (db: Db, actorId: number, text: string) => Promise<unknown> };
+  const find = mod.findCustomers;
+  if (!find) return [];
+  return [
+    { page: "lookup", name: "findCustomers(exact)", run: (db, ids) => find(db, ids.agent, ids.customerEmail) },
+    { page: "lookupPrefix", name: "findCustomers(prefix)", run: (db, ids) => find(db, ids.agent, ids.customerEmail.slice(0, 7)) },
+    { page: "lookupName", name: "findCustomers(name)", run: (db, ids) => find(db, ids.agent, (ids.customerName ?? "a").split(/[ ,]/)[0].slice(0, 6)) },
+  ];
+}
+
+const FUNCTIONS: PageFunction[] = [
   { page: "account", name: "findUserById", run: (db, ids) => findUserById(db, ids.admin) },
   { page: "account", name: "auditEventsFor", run: (db, ids) => auditEventsFor(db, ids.admin, 50) },
   { page: "dashboard", name: "incidentCounts", run: (db) => incidentCounts(db) },
@@ -44,11 +65,17 @@ export async function explainPages(databaseUrl: string, ids: ExplainIds) {
   let captured: { query: string; params: unknown[] }[] = [];
   const handle = await connect({ databaseUrl, poolMax: 2, migrate: false, logger: { logQuery: (query, params) => captured.push({ query, params }) } });
   const client = (handle.db as unknown as { $client: { begin: (fn: (tx: Tx) => Promise<unknown>) => Promise<unknown> } }).$client;
-  const out: Record<string, { page: string; queries: number; totalMs: number; slowestMs: number; slowest: string; seqScans: string[] }> = {};
+  const out: Record<string, { page: string; queries: number; totalMs: number; slowestMs: number; slowest: string; seqScans: string[] } | { page: string; error: string }> = {};
   try {
-    for (const fn of FUNCTIONS) {
+    for (const fn of [...FUNCTIONS, ...(await deskLookup())]) {
       captured = [];
-      await fn.run(handle.db, ids);
+      try {
+        await fn.run(handle.db, ids);
+      } catch (error) {
+        // A page function whose shape changed (a merge) is reported, not fatal.
+        out[fn.name] = { page: fn.page, error: String((error as Error).message ?? error).slice(0, 300) };
+        continue;
+      }
       const queries = captured.filter((q) => /^\s*(select|with|insert|update|delete)\b/i.test(q.query));
       let totalMs = 0;
       let slowestMs = -1;

@@ -98,9 +98,11 @@ export async function measure(db: Db, options: MeasureOptions): Promise<Figures>
       campaign: Number(ids.campaign),
       customer: targets[0].id,
       customerEmail: targets[0].email,
+      customerName: targets[0].name,
     });
-    for (const [name, e] of Object.entries(figures.explain as Record<string, { totalMs: number; seqScans: string[] }>)) {
-      log(`  ${name.padEnd(20)} ${e.totalMs} ms${e.seqScans.length ? `, sequential scans: ${e.seqScans.join(", ")}` : ""}`);
+    for (const [name, e] of Object.entries(figures.explain as Record<string, { totalMs?: number; seqScans?: string[]; error?: string }>)) {
+      if (e.error) log(`  ${name.padEnd(22)} failed: ${e.error}`);
+      else log(`  ${name.padEnd(22)} ${e.totalMs} ms${e.seqScans?.length ? `, sequential scans: ${e.seqScans.join(", ")}` : ""}`);
     }
     figures.serverPeakRssMiB = Math.round(app.memory().peak / 2 ** 20);
   } finally {
