@@ -6,36 +6,14 @@
 // finished campaign and its webhooks leave the tables: campaign_recipients,
 // sent_emails, one campaign reset link per recipient, email_events,
 // suppressed_emails. The report says which part went which way.
-import { eq, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
-import { campaigns } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { createCampaign, pauseCampaign, runWorker, startCampaign } from "@/lib/campaigns";
 import { resetEnvCache } from "@/lib/env";
-import { svixHeaders } from "@/lib/webhooks/sign";
 import { startFakeResend } from "@/test/fake-resend";
+import { ACTOR, CAMPAIGN_NAME, campaignId, outcomeOf, type Shares } from "./outcomes";
 import { log, progress, round, step, timed, type Figures } from "./steps";
-
-export const CAMPAIGN_NAME = "Breach notice (rehearsal)";
-const ACTOR = { id: null, ip: "rehearsal" };
-
-/** Shares of the sent emails that get a delivered / bounced / complained webhook. */
-export type Shares = { delivered: number; bounced: number; complained: number };
-
-/** Per ten thousand, for the SQL below. */
-const perTenThousand = (s: Shares) => ({ b: Math.round(s.bounced * 1e4), c: Math.round(s.complained * 1e4), d: Math.round(s.delivered * 1e4) });
-
-/** The webhook outcome of the email to one user, spread evenly by a hash of the id (the same in every run). */
-function outcomeOf(column: ReturnType<typeof sql.raw>, shares: Shares) {
-  const { b, c, d } = perTenThousand(shares);
-  const h = sql`((${column} * 2654435761) % 10000)`;
-  return sql`case when ${h} < ${b} then 'bounced' when ${h} < ${b + c} then 'complained' when ${h} < ${b + c + d} then 'delivered' else 'sent' end`;
-}
-
-async function campaignId(db: Db): Promise<number | null> {
-  const [row] = await db.select({ id: campaigns.id }).from(campaigns).where(eq(campaigns.name, CAMPAIGN_NAME));
-  return row ? Number(row.id) : null;
-}
 
 export async function campaignThroughRealPath(db: Db, options: { sample: number; callsPerSecond: number; workers: number }): Promise<Figures> {
   return step(db, "campaign-real", `Campaign: ${options.sample.toLocaleString("en-US")} emails through the real path at ${options.callsPerSecond} provider calls/s`, async () => {
@@ -83,55 +61,6 @@ export async function campaignThroughRealPath(db: Db, options: { sample: number;
     } finally {
       await fake.close();
     }
-  });
-}
-
-/** Signed webhooks over HTTP to the built app (its Svix verification, replay check, updates). */
-export async function webhooksThroughRealPath(db: Db, options: { appUrl: string; secret: string; sample: number; shares: Shares }): Promise<Figures> {
-  return step(db, "webhooks-real", `Webhooks: ${options.sample.toLocaleString("en-US")} signed events over HTTP to the app`, async () => {
-    const id = await campaignId(db);
-    const rows = rowsOf<{ user_id: string; email: string; provider_message_id: string }>(
-      await db.execute(sql`
-        select user_id, email, provider_message_id from campaign_recipients
-        where campaign_id = ${id} and status = 'sent' and provider_message_id is not null order by id limit ${options.sample}`),
-    );
-    const outcomes = rowsOf<{ user_id: string; outcome: string }>(
-      await db.execute(sql`select u.id as user_id, ${outcomeOf(sql.raw("u.id"), options.shares)} as outcome
-        from users u where u.id in (${sql.join(rows.length ? rows.map((r) => sql`${Number(r.user_id)}`) : [sql`null`], sql`, `)})`),
-    );
-    const outcomeFor = new Map(outcomes.map((o) => [String(o.user_id), o.outcome === "sent" ? "delivered" : o.outcome]));
-    const statuses: Record<string, number> = {};
-    let next = 0;
-    const show = progress("webhooks answered", rows.length);
-    const { seconds } = await timed(() =>
-      Promise.all(
-        Array.from({ length: 8 }, async () => {
-          while (next < rows.length) {
-            const r = rows[next++];
-            const outcome = outcomeFor.get(String(r.user_id)) ?? "delivered";
-            const body = JSON.stringify({
-              type: `email.${outcome}`,
-              created_at: new Date().toISOString(),
-              data: {
-                email_id: r.provider_message_id,
-                to: [r.email],
-                from: "notice@example.com",
-                subject: "Notice of Data Breach",
-                created_at: new Date().toISOString(),
-                ...(outcome === "bounced" ? { bounce: { type: "Permanent", subType: "General", message: "Mailbox does not exist" } } : {}),
-              },
-            });
-            const answer = await fetch(`${options.appUrl}/api/webhooks/resend`, { method: "POST", headers: svixHeaders(options.secret, body), body });
-            await answer.arrayBuffer();
-            statuses[answer.status] = (statuses[answer.status] ?? 0) + 1;
-            show(next);
-          }
-        }),
-      ),
-    );
-    show(rows.length, true);
-    if ((statuses[200] ?? 0) !== rows.length) throw new Error(`webhooks answered ${JSON.stringify(statuses)}`);
-    return { events: rows.length, seconds: round(seconds, 1), eventsPerSecond: round(rows.length / seconds, 1), statuses };
   });
 }
 

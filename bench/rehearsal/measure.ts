@@ -11,7 +11,7 @@ import { incidentCounts, incidentCountsByScan } from "@/lib/campaigns/metrics";
 import { startAppServer, type AppServer } from "@/test/app-server";
 import { noticeAgainstPlainHttp } from "../lib/notice";
 import { explainPages } from "./explain";
-import { CAMPAIGN_NAME } from "./load-campaign";
+import { CAMPAIGN_NAME } from "./outcomes";
 import { STAFF, STAFF_PASSWORD } from "./load-accounts";
 import { signIn, timePages, type Target } from "./pages";
 import { log, round, timed, type Figures } from "./steps";
