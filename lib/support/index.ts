@@ -17,7 +17,25 @@ export {
   type RequestDetail,
   type ThreadMessage,
 } from "./requests";
-export { listQueue, parseQueueFilter, queueFilters, type QueueFilter, type QueueRow, type QueueCounts } from "./queue";
+export {
+  listQueue,
+  queueRows,
+  queueCounts,
+  searchCount,
+  takeNext,
+  takeNextStatus,
+  parseQueueFilter,
+  queueFilters,
+  QUEUE_PAGE_SIZE,
+  MATCHING_CAP,
+  type QueueFilter,
+  type QueueRow,
+  type QueueCounts,
+  type QueueCursor,
+  type QueueView,
+  type TakeNextResult,
+} from "./queue";
+export { parseQueueQuery, queueQueryParams, SEARCH_MAX_LENGTH, type QueueQuery } from "./queue-query";
 export {
   findCustomerByEmail,
   customerOverview,

@@ -1,13 +1,24 @@
-// The agents' queue: four views with their counts, oldest first, so that the
-// longest wait is answered first.
-import { asc, eq, sql } from "drizzle-orm";
+// The agents' queue: four views (open, mine, waiting, resolved), each by topic
+// and search, oldest first so the longest wait is answered first. Pages go by
+// keyset on (created_at, id), so a page never shifts when requests arrive;
+// counts come from the trigger-kept counters (migration 0007), never from
+// counting rows; "Take next" hands out the oldest unclaimed request of a view
+// with FOR UPDATE SKIP LOCKED, so two agents at the same moment get two.
+import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import { supportRequests, users, type SupportStatus } from "@/db/schema";
+import { recordAudit } from "@/lib/audit";
+import { readCounters } from "@/lib/campaigns/counters";
 import { authorizeStaff } from "./authorize";
-import { queueWhere, type QueueFilter } from "./queue-query";
+import { queueFilters, queueWhere, type QueueFilter, type QueueQuery } from "./queue-query";
+import { topicKeys, type Topic } from "./topics";
 
 export { parseQueueFilter, queueFilters, type QueueFilter } from "./queue-query";
+
+export const QUEUE_PAGE_SIZE = 50;
+/** A search's count is exact up to this many requests, then "more than". */
+export const MATCHING_CAP = 1000;
 
 export type QueueRow = {
   id: number;
@@ -15,6 +26,7 @@ export type QueueRow = {
   email: string;
   name: string;
   status: SupportStatus;
+  topic: Topic;
   channel: "web" | "email";
   assignedTo: number | null;
   assigneeEmail: string | null;
@@ -24,41 +36,193 @@ export type QueueRow = {
 
 export type QueueCounts = Record<QueueFilter, number>;
 
+/** Where a page starts: after or before the request with this id (in the view's order), or the first page. */
+export type QueueCursor = { after?: number; before?: number };
+
+export type QueueRows = {
+  rows: QueueRow[];
+  /** the id to pass as `after` for the next page, or null on the last page */
+  next: number | null;
+  /** the id to pass as `before` for the previous page, or null on the first page */
+  previous: number | null;
+};
+
+export type QueueView = QueueRows & {
+  query: QueueQuery;
+  /** per filter, within the chosen topic when there is one */
+  counts: QueueCounts;
+  /** per topic, within the chosen filter; `all` is the filter over every topic */
+  topicCounts: Record<Topic, number> & { all: number };
+  /** how many requests the view selects: exact unless `more` (a search counts up to MATCHING_CAP) */
+  matching: { count: number; more: boolean };
+};
+
+const asQuery = (view: QueueQuery | QueueFilter): QueueQuery => (typeof view === "string" ? { filter: view } : view);
+
+const assignee = alias(users, "assignee");
+const rowColumns = {
+  id: supportRequests.id,
+  reference: supportRequests.reference,
+  email: supportRequests.email,
+  name: supportRequests.name,
+  status: supportRequests.status,
+  topic: supportRequests.topic,
+  channel: supportRequests.channel,
+  assignedTo: supportRequests.assignedTo,
+  assigneeEmail: assignee.email,
+  createdAt: supportRequests.createdAt,
+  updatedAt: supportRequests.updatedAt,
+};
+
+// The cursor request's created_at is read in the database, at full
+// (microsecond) precision: a JavaScript Date would round it and repeat or skip rows.
+function keyset(direction: ">" | "<", id: number): SQL {
+  const at = sql`(select c.created_at from support_requests c where c.id = ${id})`;
+  return sql`(${supportRequests.createdAt}, ${supportRequests.id}) ${sql.raw(direction)} (${at}, ${id}::bigint)`;
+}
+
+async function pageOf(db: Db, where: SQL | undefined, cursor: QueueCursor, limit: number): Promise<QueueRows> {
+  const select = (extra: SQL | undefined, backwards: boolean) =>
+    db
+      .select(rowColumns)
+      .from(supportRequests)
+      .leftJoin(assignee, eq(assignee.id, supportRequests.assignedTo))
+      .where(and(where, extra))
+      .orderBy(
+        ...(backwards
+          ? [desc(supportRequests.createdAt), desc(supportRequests.id)]
+          : [asc(supportRequests.createdAt), asc(supportRequests.id)]),
+      )
+      .limit(limit + 1);
+
+  if (cursor.before) {
+    const found = await select(keyset("<", cursor.before), true);
+    // Fewer than a page before the cursor: that is the start, shown as the first page.
+    if (found.length > limit) {
+      const rows = found.slice(0, limit).reverse();
+      return { rows, previous: rows[0].id, next: rows[rows.length - 1].id };
+    }
+  }
+  const found = await select(cursor.after ? keyset(">", cursor.after) : undefined, false);
+  const rows = found.slice(0, limit);
+  return {
+    rows,
+    next: found.length > limit ? rows[rows.length - 1].id : null,
+    previous: cursor.after && rows.length > 0 ? rows[0].id : null,
+  };
+}
+
+/** One page of a view, oldest first. */
+export async function queueRows(
+  db: Db,
+  actorId: number,
+  view: QueueQuery | QueueFilter,
+  cursor: QueueCursor = {},
+  limit = QUEUE_PAGE_SIZE,
+): Promise<QueueRows> {
+  const agent = await authorizeStaff(db, actorId);
+  return pageOf(db, queueWhere(asQuery(view), agent.id), cursor, Math.min(Math.max(limit, 1), 200));
+}
+
+function filterMetric(filter: QueueFilter, agentId: number, topic?: Topic): string {
+  const base = filter === "mine" ? `queue:mine:${agentId}` : `queue:${filter}`;
+  return topic ? `${base}:${topic}` : base;
+}
+
+/** The counts a view shows, read from the counters in one query. */
+export async function queueCounts(
+  db: Db,
+  actorId: number,
+  view: QueueQuery | QueueFilter,
+): Promise<Pick<QueueView, "counts" | "topicCounts">> {
+  const agent = await authorizeStaff(db, actorId);
+  const query = asQuery(view);
+  const perFilter = queueFilters.map((f) => filterMetric(f, agent.id, query.topic));
+  const perTopic = topicKeys.map((t) => filterMetric(query.filter, agent.id, t));
+  const all = filterMetric(query.filter, agent.id);
+  const values = await readCounters(db, [...new Set([...perFilter, ...perTopic, all])]);
+  const counts = Object.fromEntries(queueFilters.map((f, i) => [f, values[perFilter[i]]])) as QueueCounts;
+  const topicCounts = {
+    ...(Object.fromEntries(topicKeys.map((t, i) => [t, values[perTopic[i]]])) as Record<Topic, number>),
+    all: values[all],
+  };
+  return { counts, topicCounts };
+}
+
+/** How many requests a search selects, counted up to `cap` (through the same indexes as its pages). */
+export async function searchCount(
+  db: Db,
+  actorId: number,
+  query: QueueQuery,
+  cap = MATCHING_CAP,
+): Promise<{ count: number; more: boolean }> {
+  const agent = await authorizeStaff(db, actorId);
+  const capped = db
+    .select({ one: sql`1`.as("one") })
+    .from(supportRequests)
+    .where(queueWhere(query, agent.id))
+    .limit(cap + 1)
+    .as("capped");
+  const [row] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(capped);
+  return row.n > cap ? { count: cap, more: true } : { count: row.n, more: false };
+}
+
+/** Everything the queue page shows for a view: a page of rows, its counts and how many it matches. */
 export async function listQueue(
   db: Db,
   actorId: number,
-  filter: QueueFilter,
-  limit = 100,
-): Promise<{ rows: QueueRow[]; counts: QueueCounts }> {
+  view: QueueQuery | QueueFilter,
+  cursor: QueueCursor = {},
+  limit = QUEUE_PAGE_SIZE,
+): Promise<QueueView> {
+  const query = asQuery(view);
+  const [page, { counts, topicCounts }] = await Promise.all([
+    queueRows(db, actorId, query, cursor, limit),
+    queueCounts(db, actorId, query),
+  ]);
+  const matching = query.q
+    ? await searchCount(db, actorId, query)
+    : { count: query.topic ? topicCounts[query.topic] : topicCounts.all, more: false };
+  return { ...page, query, counts, topicCounts, matching };
+}
+
+/** The status "Take next" hands out in a view: waiting in the waiting view, else open. */
+export function takeNextStatus(filter: QueueFilter): "open" | "waiting" {
+  return filter === "waiting" ? "waiting" : "open";
+}
+
+export type TakeNextResult = { ok: true; requestId: number; reference: string } | { ok: false; code: "none-left" };
+
+/**
+ * Assigns the oldest unclaimed request of the view (its topic and search; the
+ * open requests for "mine" and "resolved") to the agent. Rows another agent is
+ * taking at this moment are skipped, not waited for, so concurrent presses
+ * each get a different request and none blocks.
+ */
+export async function takeNext(db: Db, actorId: number, view: QueueQuery, ip?: string): Promise<TakeNextResult> {
   const agent = await authorizeStaff(db, actorId);
-  const assignee = alias(users, "assignee");
-  const rows = await db
-    .select({
-      id: supportRequests.id,
-      reference: supportRequests.reference,
-      email: supportRequests.email,
-      name: supportRequests.name,
-      status: supportRequests.status,
-      channel: supportRequests.channel,
-      assignedTo: supportRequests.assignedTo,
-      assigneeEmail: assignee.email,
-      createdAt: supportRequests.createdAt,
-      updatedAt: supportRequests.updatedAt,
-    })
-    .from(supportRequests)
-    .leftJoin(assignee, eq(assignee.id, supportRequests.assignedTo))
-    .where(queueWhere({ filter }, agent.id))
-    .orderBy(asc(supportRequests.createdAt), asc(supportRequests.id))
-    .limit(Math.min(Math.max(limit, 1), 500));
-  const [counts] = await db
-    .select({
-      open: sql<number>`count(*) filter (where ${supportRequests.status} = 'open')`.mapWith(Number),
-      waiting: sql<number>`count(*) filter (where ${supportRequests.status} = 'waiting')`.mapWith(Number),
-      resolved: sql<number>`count(*) filter (where ${supportRequests.status} = 'resolved')`.mapWith(Number),
-      mine: sql<number>`count(*) filter (where ${supportRequests.assignedTo} = ${agent.id} and ${supportRequests.status} <> 'resolved')`.mapWith(
-        Number,
-      ),
-    })
-    .from(supportRequests);
-  return { rows, counts };
+  const where = and(queueWhere({ ...view, filter: takeNextStatus(view.filter) }, agent.id), isNull(supportRequests.assignedTo));
+  return db.transaction(async (tx) => {
+    const oldest = tx
+      .select({ id: supportRequests.id })
+      .from(supportRequests)
+      .where(where)
+      .orderBy(asc(supportRequests.createdAt), asc(supportRequests.id))
+      .limit(1)
+      .for("update", { skipLocked: true });
+    const [taken] = await tx
+      .update(supportRequests)
+      .set({ assignedTo: agent.id, updatedAt: new Date() })
+      .where(and(eq(supportRequests.id, sql`(${oldest})`), isNull(supportRequests.assignedTo)))
+      .returning({ id: supportRequests.id, reference: supportRequests.reference, userId: supportRequests.userId });
+    if (!taken) return { ok: false, code: "none-left" } as const;
+    await recordAudit(tx, {
+      action: "support.claimed",
+      actorId: agent.id,
+      subjectId: taken.userId,
+      ip,
+      detail: { requestId: taken.id, reference: taken.reference, via: "take-next" },
+    });
+    return { ok: true, requestId: taken.id, reference: taken.reference } as const;
+  });
 }

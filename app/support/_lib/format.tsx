@@ -8,6 +8,13 @@ export function When({ at }: { at: Date | null }) {
 const statusLabels: Record<string, string> = { open: "Open", waiting: "Waiting on customer", resolved: "Resolved", merged: "Merged" };
 export const statusLabel = (status: string) => statusLabels[status] ?? status;
 
+export const filterLabels = {
+  open: "Open",
+  mine: "Mine",
+  waiting: "Waiting on customer",
+  resolved: "Resolved",
+} as const;
+
 /** How a request was opened. */
 export const channelLabels = { web: "Web form", email: "Email" } as const;
 
@@ -75,6 +82,8 @@ const flashes: Record<string, { ok: boolean; text: string }> = {
   taken: { ok: false, text: "Another agent has already claimed that request." },
   "not-holder": { ok: false, text: "Only the agent holding a request can release it." },
   missing: { ok: false, text: "That request does not exist." },
+  took: { ok: true, text: "This request is yours now: it was the oldest unclaimed one in your view." },
+  "none-left": { ok: false, text: "No unclaimed request is left in this view." },
 };
 
 export function Flash({ code }: { code: unknown }) {
