@@ -2,7 +2,7 @@
 // enumeration) and the agents' thread actions. Every agent action is
 // authorised against the database and recorded in the audit trail.
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { createElement } from "react";
 import type { Db } from "@/db/client";
@@ -255,24 +255,91 @@ export async function releaseRequest(db: Db, actorId: number, requestId: number,
   });
 }
 
-/** Emails a reply to the requester and waits on them; an unassigned request becomes the replier's. */
+/** A message that arrived after the agent loaded the thread (a stale reply names them). */
+export type NewerMessage = { id: number; kind: "customer" | "reply"; body: string; createdAt: Date; from: string };
+
+export type ReplyResult =
+  | { ok: true; message: string }
+  | { ok: false; code: "invalid"; error: string; fieldErrors: FieldErrors }
+  | { ok: false; code: "missing" | "merged"; error: string }
+  | { ok: false; code: "stale"; error: string; newer: NewerMessage[] };
+
+function staleError(newer: NewerMessage[]): string {
+  const customer = newer.some((m) => m.kind === "customer");
+  const agents = [...new Set(newer.filter((m) => m.kind === "reply").map((m) => m.from))];
+  const what = [customer ? "a new message from the customer" : null, agents.length ? `a reply by ${agents.join(", ")}` : null]
+    .filter(Boolean)
+    .join(" and ");
+  return `Not sent: ${what} arrived after you opened this request. Read it, then send your reply again if it still fits.`;
+}
+
+/**
+ * Emails a reply to the requester and waits on them; an unassigned request
+ * becomes the replier's. `seenMessageId` is the newest customer message or
+ * reply the agent had on screen: when a newer one exists the reply is refused
+ * ("stale"), nothing stored and nothing sent. The request row is locked first,
+ * so replies and arriving messages (whose insert needs a key-share lock on the
+ * request) take turns, and the check sees every one committed before.
+ */
 export async function replyToRequest(
   db: Db,
   actorId: number,
   requestId: number,
   body: unknown,
   ip?: string,
-): Promise<ActionResult> {
+  options: { seenMessageId?: number } = {},
+): Promise<ReplyResult> {
   const agent = await authorizeStaff(db, actorId);
   const parsed = replySchema.safeParse(body);
   if (!parsed.success) {
     const error = parsed.error.issues[0].message;
-    return { ok: false, error, fieldErrors: { reply: error } };
+    return { ok: false, code: "invalid", error, fieldErrors: { reply: error } };
   }
   const request = await requestRow(db, requestId);
-  if (!request) return notFound;
+  if (!request) return { ok: false, code: "missing", error: "That request does not exist." };
   const now = new Date();
-  await db.transaction(async (tx) => {
+  const refused = await db.transaction(async (tx): Promise<ReplyResult | null> => {
+    const [locked] = await tx
+      .select({ status: supportRequests.status })
+      .from(supportRequests)
+      .where(eq(supportRequests.id, requestId))
+      .for("update");
+    if (locked.status === "merged") {
+      return { ok: false, code: "merged", error: "This request was merged into another: reply there." };
+    }
+    if (options.seenMessageId !== undefined) {
+      const author = alias(users, "author");
+      const newer = await tx
+        .select({
+          id: supportMessages.id,
+          kind: supportMessages.kind,
+          body: supportMessages.body,
+          createdAt: supportMessages.createdAt,
+          fromAddress: supportMessages.fromAddress,
+          authorEmail: author.email,
+        })
+        .from(supportMessages)
+        .leftJoin(author, eq(author.id, supportMessages.authorId))
+        .where(
+          and(
+            eq(supportMessages.requestId, requestId),
+            inArray(supportMessages.kind, ["customer", "reply"]),
+            gt(supportMessages.id, options.seenMessageId),
+          ),
+        )
+        .orderBy(asc(supportMessages.createdAt), asc(supportMessages.id))
+        .limit(20);
+      if (newer.length > 0) {
+        const shown: NewerMessage[] = newer.map((m) => ({
+          id: m.id,
+          kind: m.kind as "customer" | "reply",
+          body: m.body,
+          createdAt: m.createdAt,
+          from: m.kind === "reply" ? (m.authorEmail ?? "another agent") : (m.fromAddress ?? request.name),
+        }));
+        return { ok: false, code: "stale", error: staleError(shown), newer: shown };
+      }
+    }
     await tx
       .insert(supportMessages)
       .values({ requestId, kind: "reply", channel: "desk", authorId: agent.id, body: parsed.data, createdAt: now });
@@ -292,7 +359,9 @@ export async function replyToRequest(
       ip,
       detail: { requestId, reference: request.reference },
     });
+    return null;
   });
+  if (refused) return refused;
   const thread = await threadHeaders(db, requestId, request.reference);
   await rememberThreadIds(db, requestId, [{ messageId: thread.messageId, ours: true }]);
   await sendEmail(db, {

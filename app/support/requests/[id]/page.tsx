@@ -26,6 +26,8 @@ export default async function RequestPage({
   const { request, messages } = found;
   const { flash } = await searchParams;
   const mine = request.assignedTo === agent.id;
+  // The newest customer message or reply on screen: a reply is refused if a newer one arrives first.
+  const seenMessageId = Math.max(0, ...messages.filter((m) => m.kind !== "note").map((m) => m.id));
 
   return (
     <div className="stack">
@@ -126,7 +128,7 @@ export default async function RequestPage({
       </ol>
 
       <h2>Answer</h2>
-      <ReplyForm requestId={request.id} to={request.email} />
+      <ReplyForm requestId={request.id} to={request.email} seenMessageId={seenMessageId} />
       <h2>Notes for the team</h2>
       <NoteForm requestId={request.id} />
     </div>

@@ -1,20 +1,22 @@
-// Issue 13, point 3: two agents press "Take next" at the same moment, fifty
-// times over, on real PostgreSQL, each through its own connection pool (two
-// app instances): 100 presses, 100 different requests, each held by the agent
-// it was given to.
-import { eq, inArray } from "drizzle-orm";
+// Two agents at the same moment, on real PostgreSQL, each through its own
+// connection pool (two app instances). Issue 13, point 3: "Take next" pressed
+// by both fifty times over gives 100 different requests, each held by the
+// agent it was given to. Point 4: two replies written against the same view
+// of a thread, sent at once: one goes out, the other is refused as stale.
+import { and, eq, inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { connect } from "@/db/client";
-import { supportRequests, users } from "@/db/schema";
+import { supportMessages, supportRequests, users } from "@/db/schema";
 import { uniqueEmail, withTestDb } from "@/test/db";
 import { postgresUnavailable, usePostgres } from "@/test/pg-vitest";
 import { newReference } from "./requests";
 import { takeNext, type TakeNextResult } from "./queue";
+import { replyToRequest } from "./requests";
 
 const why = postgresUnavailable();
 if (why) console.warn(`Skipping the concurrent Take next test: ${why}.`);
 
-describe.skipIf(Boolean(why))("Take next by two agents at once, on PostgreSQL", () => {
+describe.skipIf(Boolean(why))("two agents at once, on PostgreSQL", () => {
   usePostgres(3307);
   const testDb = withTestDb();
 
@@ -52,6 +54,39 @@ describe.skipIf(Boolean(why))("Take next by two agents at once, on PostgreSQL", 
       const left = await db.select({ id: supportRequests.id }).from(supportRequests).where(eq(supportRequests.status, "open"));
       expect(left.length - ids.length).toBe(30);
       expect(Math.max(...ids)).toBeLessThan(Math.min(...left.map((r) => r.id).filter((id) => !ids.includes(id))));
+    } finally {
+      for (const instance of instances) await instance.close();
+    }
+  });
+
+  it("sends one of two replies written against the same thread, and refuses the other", async () => {
+    const { db, url } = testDb();
+    const [a, b] = await db
+      .insert(users)
+      .values([
+        { email: uniqueEmail("reply-a"), role: "agent" },
+        { email: uniqueEmail("reply-b"), role: "agent" },
+      ])
+      .returning({ id: users.id });
+    const instances = [await connect({ databaseUrl: url, poolMax: 2 }), await connect({ databaseUrl: url, poolMax: 2 })];
+    try {
+      for (let round = 0; round < 10; round++) {
+        const [request] = await db
+          .insert(supportRequests)
+          .values({ reference: newReference(), email: `both-${round}@queue.example`, name: "Both" })
+          .returning({ id: supportRequests.id });
+        const [first] = await db
+          .insert(supportMessages)
+          .values({ requestId: request.id, kind: "customer", body: "Help" })
+          .returning({ id: supportMessages.id });
+        const results = await Promise.all([
+          replyToRequest(instances[0].db, a.id, request.id, "From A", undefined, { seenMessageId: first.id }),
+          replyToRequest(instances[1].db, b.id, request.id, "From B", undefined, { seenMessageId: first.id }),
+        ]);
+        expect(results.map((r) => (r.ok ? "sent" : r.code)).sort()).toEqual(["sent", "stale"]);
+        const replies = await db.select().from(supportMessages).where(and(eq(supportMessages.requestId, request.id), eq(supportMessages.kind, "reply")));
+        expect(replies).toHaveLength(1);
+      }
     } finally {
       for (const instance of instances) await instance.close();
     }
