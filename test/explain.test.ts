@@ -17,6 +17,7 @@ import { passkeyOfferDue, passkeysOf } from "@/lib/passkeys";
 import { countLiveSessions, createDeviceSession, liveSessionsOf } from "@/lib/sessions";
 import { loadPublishedNotice, noticeForEditing } from "@/lib/incident/notice";
 import { listStaff } from "@/lib/support/agents";
+import { findCustomers } from "@/lib/support/lookup";
 import { customerOverview, findCustomerByEmail } from "@/lib/support/customers";
 import { listQueue, takeNext } from "@/lib/support/queue";
 import { getRequestForAgent } from "@/lib/support/requests";
@@ -64,6 +65,11 @@ export const PAGE_FUNCTIONS: PageFunction[] = [
   ]) },
   { page: "/support/requests/[id]", name: "getRequestForAgent", run: (db, ids) => getRequestForAgent(db, ids.agent, ids.request) },
   { page: "/support (lookup by email)", name: "findCustomerByEmail", run: (db, ids) => findCustomerByEmail(db, ids.agent, ids.customerEmail) },
+  { page: "/support/customers (lookup: exact, address prefix, name prefix)", name: "findCustomers", run: async (db, ids) => Promise.all([
+    findCustomers(db, ids.agent, ids.customerEmail),
+    findCustomers(db, ids.agent, "c77"),
+    findCustomers(db, ids.agent, "customer 77"),
+  ]) },
   { page: "/support/customers/[id]", name: "customerOverview", run: (db, ids) => customerOverview(db, ids.agent, ids.customer) },
 ];
 

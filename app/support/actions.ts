@@ -5,7 +5,6 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import {
   claimRequest,
-  findCustomerByEmail,
   parseId,
   parseQueueQuery,
   queueQueryParams,
@@ -15,16 +14,6 @@ import {
   type ActionResult,
 } from "@/lib/support";
 import { staffAction } from "./_lib/staff-action";
-
-export type LookupState = { error?: string };
-
-export async function lookupCustomer(_prev: LookupState, formData: FormData): Promise<LookupState> {
-  const id = await staffAction("agent", async (actor) =>
-    findCustomerByEmail(await getDb(), actor.id, formData.get("email")),
-  );
-  if (id === null) return { error: "No customer account uses that email address. Check the spelling." };
-  redirect(`/support/customers/${id}`);
-}
 
 /** The queue view (filter, topic, search) and page an action was sent from, as /support?… */
 function viewOf(formData: FormData, flash: string): string {

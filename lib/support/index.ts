@@ -44,5 +44,6 @@ export {
   type ActivityRow,
   type SendLinkResult,
 } from "./customers";
+export { findCustomers, LOOKUP_LIMIT, type CustomerLookup, type CustomerMatch } from "./lookup";
 export { liveSessionCount, endCustomerSessionsFromAgent, type EndAllResult } from "./sessions";
 export { listStaff, inviteAgent, disableAgent, inviteSchema, type StaffRow, type AdminResult } from "./agents";
