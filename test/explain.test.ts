@@ -18,13 +18,15 @@ import { countLiveSessions, createDeviceSession, liveSessionsOf } from "@/lib/se
 import { loadPublishedNotice, noticeForEditing } from "@/lib/incident/notice";
 import { listStaff } from "@/lib/support/agents";
 import { findCustomers } from "@/lib/support/lookup";
+import { relatedRequests } from "@/lib/support/organise";
+import { viewRequest } from "@/lib/support/presence";
 import { customerOverview, findCustomerByEmail } from "@/lib/support/customers";
 import { listQueue, takeNext } from "@/lib/support/queue";
 import { getRequestForAgent } from "@/lib/support/requests";
 import { createTestDatabase } from "./databases";
 
 // The issue's five, and the tables that grow with every sign-in and every email.
-const BIG_TABLES = ["users", "sent_emails", "audit_events", "campaign_recipients", "support_requests", "support_messages", "support_thread_ids", "device_sessions", "passkeys", "inbound_events"];
+const BIG_TABLES = ["users", "sent_emails", "audit_events", "campaign_recipients", "support_requests", "support_messages", "support_thread_ids", "support_request_views", "device_sessions", "passkeys", "inbound_events"];
 
 type Ids = { admin: number; agent: number; customer: number; customerEmail: string; campaign: number; request: number; job: number; sid: string };
 type PageFunction = { page: string; name: string; run: (db: Db, ids: Ids) => Promise<unknown> };
@@ -64,6 +66,8 @@ export const PAGE_FUNCTIONS: PageFunction[] = [
     takeNext(db, ids.agent, { filter: "open", q: "locked account" }),
   ]) },
   { page: "/support/requests/[id]", name: "getRequestForAgent", run: (db, ids) => getRequestForAgent(db, ids.agent, ids.request) },
+  { page: "/support/requests/[id]", name: "viewRequest", run: (db, ids) => viewRequest(db, ids.agent, ids.request) },
+  { page: "/support/requests/[id]", name: "relatedRequests", run: (db, ids) => relatedRequests(db, ids.agent, { id: ids.request, email: "c777@explain.example.com" }) },
   { page: "/support (lookup by email)", name: "findCustomerByEmail", run: (db, ids) => findCustomerByEmail(db, ids.agent, ids.customerEmail) },
   { page: "/support/customers (lookup: exact, address prefix, name prefix)", name: "findCustomers", run: async (db, ids) => Promise.all([
     findCustomers(db, ids.agent, ids.customerEmail),
@@ -109,6 +113,7 @@ async function seed(db: Db): Promise<Ids> {
     from support_requests r, generate_series(1, 3) g`);
   await db.execute(sql`update support_requests set topic = (array['sign-in', 'card', 'genuine', 'data', 'other'])[1 + id % 5]`);
   await db.execute(sql`update support_requests set assigned_to = ${agent} where id % 4 = 0`);
+  await db.execute(sql`insert into support_request_views (request_id, agent_id, seen_at) select id, ${admin}, now() - make_interval(secs => id) from support_requests`);
   const { id: request } = await one<{ id: number }>(sql`select id from support_requests where reference = 'RD-EX000777'`);
   const { id: job } = await one<{ id: number }>(sql`insert into jobs (kind, scope, at) values ('expiry', '{"kind":"customers"}', now()) returning id`);
   await db.execute(sql`

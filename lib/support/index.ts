@@ -44,6 +44,8 @@ export {
   type ActivityRow,
   type SendLinkResult,
 } from "./customers";
+export { changeTopic, mergeRequests, relatedRequests, type OrganiseResult, type RelatedRequest } from "./organise";
+export { viewRequest, presenceText, PRESENCE_MINUTES, type Viewer } from "./presence";
 export { findCustomers, LOOKUP_LIMIT, type CustomerLookup, type CustomerMatch } from "./lookup";
 export { liveSessionCount, endCustomerSessionsFromAgent, type EndAllResult } from "./sessions";
 export { listStaff, inviteAgent, disableAgent, inviteSchema, type StaffRow, type AdminResult } from "./agents";

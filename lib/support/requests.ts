@@ -16,6 +16,7 @@ import SupportReplyEmail, { supportReplySubject } from "@/emails/support-reply";
 import { authorizeStaff } from "./authorize";
 import { contactSchema, fieldErrorsOf, noteSchema, replySchema, type FieldErrors } from "./text";
 import { rememberThreadIds, threadHeaders } from "./threading";
+import type { Topic } from "./topics";
 
 // Crockford's base32 without I, L, O, U: easy to read out and type.
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -116,6 +117,10 @@ export type RequestDetail = {
   name: string;
   userId: number | null;
   status: SupportStatus;
+  topic: Topic;
+  /** a merged request: the survivor it was merged into */
+  mergedInto: number | null;
+  mergedIntoReference: string | null;
   channel: "web" | "email";
   assignedTo: number | null;
   assigneeEmail: string | null;
@@ -125,6 +130,7 @@ export type RequestDetail = {
 };
 
 const assignee = alias(users, "assignee");
+const survivor = alias(supportRequests, "survivor");
 
 async function requestRow(db: Db, requestId: number): Promise<RequestDetail | undefined> {
   const [row] = await db
@@ -135,6 +141,9 @@ async function requestRow(db: Db, requestId: number): Promise<RequestDetail | un
       name: supportRequests.name,
       userId: supportRequests.userId,
       status: supportRequests.status,
+      topic: supportRequests.topic,
+      mergedInto: supportRequests.mergedInto,
+      mergedIntoReference: survivor.reference,
       channel: supportRequests.channel,
       assignedTo: supportRequests.assignedTo,
       assigneeEmail: assignee.email,
@@ -144,6 +153,7 @@ async function requestRow(db: Db, requestId: number): Promise<RequestDetail | un
     })
     .from(supportRequests)
     .leftJoin(assignee, eq(assignee.id, supportRequests.assignedTo))
+    .leftJoin(survivor, eq(survivor.id, supportRequests.mergedInto))
     .where(eq(supportRequests.id, requestId));
   return row;
 }
@@ -205,7 +215,7 @@ export async function claimRequest(db: Db, actorId: number, requestId: number, i
         and(
           eq(supportRequests.id, requestId),
           isNull(supportRequests.assignedTo),
-          ne(supportRequests.status, "resolved"),
+          inArray(supportRequests.status, ["open", "waiting"]),
         ),
       )
       .returning({ reference: supportRequests.reference, userId: supportRequests.userId });
@@ -217,6 +227,7 @@ export async function claimRequest(db: Db, actorId: number, requestId: number, i
       if (!row) return notFound;
       if (row.assignedTo === agent.id) return { ok: true, message: "You already hold this request." };
       if (row.status === "resolved") return { ok: false, error: "This request is resolved." };
+      if (row.status === "merged") return { ok: false, error: "This request was merged into another." };
       return { ok: false, error: "Another agent has already claimed this request." };
     }
     await recordAudit(tx, {
@@ -417,10 +428,11 @@ export async function resolveRequest(db: Db, actorId: number, requestId: number,
     const [resolved] = await tx
       .update(supportRequests)
       .set({ status: "resolved", resolvedAt: now, updatedAt: now })
-      .where(and(eq(supportRequests.id, requestId), ne(supportRequests.status, "resolved")))
+      .where(and(eq(supportRequests.id, requestId), inArray(supportRequests.status, ["open", "waiting"])))
       .returning({ reference: supportRequests.reference, userId: supportRequests.userId });
     if (!resolved) {
       const exists = await requestRow(tx as unknown as Db, requestId);
+      if (exists?.status === "merged") return { ok: false, error: "This request was merged into another: resolve that one." };
       return exists ? { ok: true, message: "This request is already resolved." } : notFound;
     }
     await recordAudit(tx, {
