@@ -6,9 +6,8 @@
 // with FOR UPDATE SKIP LOCKED, so two agents at the same moment get two.
 import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
-import type { Db } from "@/db/client";
+import { rowsOf, type Db } from "@/db/client";
 import { supportRequests, users, type SupportStatus } from "@/db/schema";
-import { recordAudit } from "@/lib/audit";
 import { readCounters } from "@/lib/campaigns/counters";
 import { authorizeStaff } from "./authorize";
 import { queueFilters, queueWhere, type QueueFilter, type QueueQuery } from "./queue-query";
@@ -120,8 +119,13 @@ export async function queueRows(
   cursor: QueueCursor = {},
   limit = QUEUE_PAGE_SIZE,
 ): Promise<QueueRows> {
-  const agent = await authorizeStaff(db, actorId);
-  return pageOf(db, queueWhere(asQuery(view), agent.id), cursor, Math.min(Math.max(limit, 1), 200));
+  // The check and the read go out together (one round trip of waiting, not two);
+  // nothing read leaves here unless the check passed.
+  const [, page] = await Promise.all([
+    authorizeStaff(db, actorId),
+    pageOf(db, queueWhere(asQuery(view), actorId), cursor, Math.min(Math.max(limit, 1), 200)),
+  ]);
+  return page;
 }
 
 function filterMetric(filter: QueueFilter, agentId: number, topic?: Topic): string {
@@ -135,12 +139,15 @@ export async function queueCounts(
   actorId: number,
   view: QueueQuery | QueueFilter,
 ): Promise<Pick<QueueView, "counts" | "topicCounts">> {
-  const agent = await authorizeStaff(db, actorId);
   const query = asQuery(view);
-  const perFilter = queueFilters.map((f) => filterMetric(f, agent.id, query.topic));
-  const perTopic = topicKeys.map((t) => filterMetric(query.filter, agent.id, t));
-  const all = filterMetric(query.filter, agent.id);
-  const values = await readCounters(db, [...new Set([...perFilter, ...perTopic, all])]);
+  const perFilter = queueFilters.map((f) => filterMetric(f, actorId, query.topic));
+  const perTopic = topicKeys.map((t) => filterMetric(query.filter, actorId, t));
+  const all = filterMetric(query.filter, actorId);
+  // As in queueRows: checked and read at once, returned only once checked.
+  const [, values] = await Promise.all([
+    authorizeStaff(db, actorId),
+    readCounters(db, [...new Set([...perFilter, ...perTopic, all])]),
+  ]);
   const counts = Object.fromEntries(queueFilters.map((f, i) => [f, values[perFilter[i]]])) as QueueCounts;
   const topicCounts = {
     ...(Object.fromEntries(topicKeys.map((t, i) => [t, values[perTopic[i]]])) as Record<Topic, number>),
@@ -156,14 +163,17 @@ export async function searchCount(
   query: QueueQuery,
   cap = MATCHING_CAP,
 ): Promise<{ count: number; more: boolean }> {
-  const agent = await authorizeStaff(db, actorId);
   const capped = db
     .select({ one: sql`1`.as("one") })
     .from(supportRequests)
-    .where(queueWhere(query, agent.id))
+    .where(queueWhere(query, actorId))
     .limit(cap + 1)
     .as("capped");
-  const [row] = await db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(capped);
+  // As in queueRows: checked and counted at once, returned only once checked.
+  const [, [row]] = await Promise.all([
+    authorizeStaff(db, actorId),
+    db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(capped),
+  ]);
   return row.n > cap ? { count: cap, more: true } : { count: row.n, more: false };
 }
 
@@ -202,27 +212,28 @@ export type TakeNextResult = { ok: true; requestId: number; reference: string } 
 export async function takeNext(db: Db, actorId: number, view: QueueQuery, ip?: string): Promise<TakeNextResult> {
   const agent = await authorizeStaff(db, actorId);
   const where = and(queueWhere({ ...view, filter: takeNextStatus(view.filter) }, agent.id), isNull(supportRequests.assignedTo));
-  return db.transaction(async (tx) => {
-    const oldest = tx
-      .select({ id: supportRequests.id })
-      .from(supportRequests)
-      .where(where)
-      .orderBy(asc(supportRequests.createdAt), asc(supportRequests.id))
-      .limit(1)
-      .for("update", { skipLocked: true });
-    const [taken] = await tx
-      .update(supportRequests)
-      .set({ assignedTo: agent.id, updatedAt: new Date() })
-      .where(and(eq(supportRequests.id, sql`(${oldest})`), isNull(supportRequests.assignedTo)))
-      .returning({ id: supportRequests.id, reference: supportRequests.reference, userId: supportRequests.userId });
-    if (!taken) return { ok: false, code: "none-left" } as const;
-    await recordAudit(tx, {
-      action: "support.claimed",
-      actorId: agent.id,
-      subjectId: taken.userId,
-      ip,
-      detail: { requestId: taken.id, reference: taken.reference, via: "take-next" },
-    });
-    return { ok: true, requestId: taken.id, reference: taken.reference } as const;
-  });
+  const oldest = db
+    .select({ id: supportRequests.id })
+    .from(supportRequests)
+    .where(where)
+    .orderBy(asc(supportRequests.createdAt), asc(supportRequests.id))
+    .limit(1)
+    .for("update", { skipLocked: true });
+  // One statement, so one round trip and atomic by itself: the claim and its
+  // audit event (the same row recordAudit writes for a claim) commit together.
+  const [taken] = rowsOf<{ id: number | string; reference: string }>(
+    await db.execute(sql`
+      with taken as (
+        update support_requests set assigned_to = ${agent.id}, updated_at = now()
+        where id = (${oldest}) and assigned_to is null
+        returning id, reference, user_id),
+      audited as (
+        insert into audit_events (action, actor_id, subject_id, ip, detail)
+        select 'support.claimed', ${agent.id}, user_id, ${ip ?? null},
+          jsonb_build_object('requestId', id, 'reference', reference, 'via', 'take-next')
+        from taken)
+      select id, reference from taken`),
+  );
+  if (!taken) return { ok: false, code: "none-left" };
+  return { ok: true, requestId: Number(taken.id), reference: taken.reference };
 }
