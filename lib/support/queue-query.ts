@@ -76,6 +76,26 @@ export function searchMatches(q: string): SQL {
   return sql.join([byReference, byAddress, byWords].filter((part): part is SQL => part !== null), sql` union `);
 }
 
+/**
+ * The same three matches as searchMatches, each as a condition on
+ * support_requests, for queries that run them as separate branches: a page
+ * of a search is the first rows of each branch, merged, so the planner can
+ * pick for each its best plan, where one IN over the union must first
+ * collect every match. `wordMatches`: the requests the words were found in,
+ * when the caller looked them up first (lib/support/queue.ts does, for rare words).
+ */
+export function searchConditions(q: string, wordMatches?: readonly number[] | null): SQL[] {
+  const conditions = [
+    sql`(${supportRequests.email} collate "C") like ${prefixPattern(q.toLowerCase())}`,
+    // The requests the words were found in, when already looked up (a few), else the subquery.
+    wordMatches
+      ? sql`${supportRequests.id} = any(${`{${wordMatches.join(",")}}`}::bigint[])`
+      : sql`${supportRequests.id} in (select ${supportMessages.requestId} from ${supportMessages}
+      where ${messageSearchVector} @@ websearch_to_tsquery('english', ${q}))`,
+  ];
+  return REFERENCE.test(q) ? [sql`${supportRequests.reference} = ${q.toUpperCase()}`, ...conditions] : conditions;
+}
+
 /** The rows of support_requests the query selects, for the agent viewing it. Merged requests are in no view. */
 export function queueWhere(query: QueueQuery, agentId: number): SQL | undefined {
   const byFilter =

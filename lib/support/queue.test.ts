@@ -3,12 +3,12 @@
 // search count bounded by a cap, and "Take next" handing out the oldest
 // unclaimed request of the view.
 import { and, eq, sql } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import { auditEvents, supportMessages, supportRequests, users } from "@/db/schema";
 import { uniqueEmail, withTestDb } from "@/test/db";
 import { newReference } from "./requests";
-import { listQueue, queueRows, searchCount, takeNext, type QueueCursor } from "./queue";
-import type { QueueQuery } from "./queue-query";
+import { listQueue, queueRows, searchCount, searchTuning, takeNext, type QueueCursor } from "./queue";
+import { queueWhere, type QueueQuery } from "./queue-query";
 
 const testDb = withTestDb();
 
@@ -87,6 +87,39 @@ describe("queue pages", () => {
     const page2 = await queueRows(db, actor, query, { after: page1.next! }, 10);
     expect(page2.rows.map((r) => r.id)).toEqual(made.slice(10, 20).map((r) => r.id));
     expect((await queueRows(db, actor, query, { before: page2.previous! }, 10)).rows).toEqual(page1.rows);
+  });
+
+  it.each([
+    ["rare words, looked up first", 10_000],
+    ["common words, left to the planner", 0],
+  ])("pages a search matched in different ways (address, words, reference) exactly as the selection orders it: %s", async (_, few) => {
+    searchTuning.fewWordMessages = few;
+    onTestFinished(() => {
+      searchTuning.fewWordMessages = 10_000;
+    });
+    const { db } = testDb();
+    const actor = await agent();
+    const word = `mixedword${few}`;
+    const byWord = await requests(9, { word, start: new Date(Date.UTC(2020, 3, 1)), stepMicros: 2 });
+    const byAddress = await db
+      .insert(supportRequests)
+      .values(Array.from({ length: 8 }, (_, i) => ({ reference: newReference(), email: `${word}-${i}@else.example`, name: "M", createdAt: new Date(Date.UTC(2020, 3, 1) + i) })))
+      .returning({ id: supportRequests.id });
+    const ordered = (
+      await db
+        .select({ id: supportRequests.id })
+        .from(supportRequests)
+        .where(queueWhere({ filter: "open", q: word }, actor))
+        .orderBy(supportRequests.createdAt, supportRequests.id)
+    ).map((r) => r.id);
+    expect([...ordered].sort((a, b) => a - b)).toEqual([...byWord, ...byAddress].map((r) => r.id).sort((a, b) => a - b));
+    expect(await walk(actor, { filter: "open", q: word }, "forward", 4)).toEqual(ordered);
+    expect(await searchCount(db, actor, { filter: "open", q: word }, 16)).toEqual({ count: 16, more: true });
+    expect(await searchCount(db, actor, { filter: "open", q: word }, 17)).toEqual({ count: 17, more: false });
+    expect((await listQueue(db, actor, { filter: "open", q: word }, {}, 5)).matching).toEqual({ count: 17, more: false });
+    // A reference finds its request (and the address branch runs beside it).
+    const [one] = await db.select({ reference: supportRequests.reference }).from(supportRequests).where(eq(supportRequests.id, byWord[3].id));
+    expect((await queueRows(db, actor, { filter: "open", q: one.reference })).rows.map((r) => r.id)).toEqual([byWord[3].id]);
   });
 
   it("counts each filter and topic from the counters, as many as the rows", async () => {

@@ -4,13 +4,13 @@
 // counts come from the trigger-kept counters (migration 0007), never from
 // counting rows; "Take next" hands out the oldest unclaimed request of a view
 // with FOR UPDATE SKIP LOCKED, so two agents at the same moment get two.
-import { and, asc, desc, eq, isNull, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, sql, type SQL } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { rowsOf, type Db } from "@/db/client";
-import { supportRequests, users, type SupportStatus } from "@/db/schema";
+import { supportMessages, supportRequests, users, type SupportStatus } from "@/db/schema";
 import { readCounters } from "@/lib/campaigns/counters";
 import { authorizeStaff } from "./authorize";
-import { queueFilters, queueWhere, type QueueFilter, type QueueQuery } from "./queue-query";
+import { messageSearchVector, queueFilters, queueWhere, searchConditions, type QueueFilter, type QueueQuery } from "./queue-query";
 import { topicKeys, type Topic } from "./topics";
 
 export { parseQueueFilter, queueFilters, type QueueFilter } from "./queue-query";
@@ -80,19 +80,59 @@ function keyset(direction: ">" | "<", id: number): SQL {
   return sql`(${supportRequests.createdAt}, ${supportRequests.id}) ${sql.raw(direction)} (${at}, ${id}::bigint)`;
 }
 
-async function pageOf(db: Db, where: SQL | undefined, cursor: QueueCursor, limit: number): Promise<QueueRows> {
-  const select = (extra: SQL | undefined, backwards: boolean) =>
+/** Words found in at most this many messages are looked up first, through the GIN index alone (tests lower it). */
+export const searchTuning = { fewWordMessages: 10_000 };
+
+/**
+ * The view's conditions, one per branch: one without a search; with one, a
+ * branch per way of matching (reference, address, words), each run on its
+ * own so the planner picks its best plan, then merged (queue-query.ts).
+ * Words are first looked up in the GIN index, reading at most
+ * searchTuning.fewWordMessages + 1 messages: when they are that rare, the branch is the
+ * list of their requests, exact and cheap whatever the view; only a common
+ * word is left to the planner, which then walks the view in order and stops
+ * at a page of matches. (Left to the planner, a word found in a thousand
+ * resolved requests and no open one made it walk the whole open queue,
+ * reading every message's text: seconds at 100,000 requests.)
+ */
+async function branchesOf(db: Db, query: QueueQuery, actorId: number): Promise<SQL[]> {
+  if (!query.q) return [queueWhere(query, actorId) ?? sql`true`];
+  const found = rowsOf<{ request_id: number | string }>(
+    await db.execute(sql`
+      select ${supportMessages.requestId} as request_id from ${supportMessages}
+      where ${messageSearchVector} @@ websearch_to_tsquery('english', ${query.q}) limit ${searchTuning.fewWordMessages + 1}`),
+  );
+  const few = found.length <= searchTuning.fewWordMessages ? [...new Set(found.map((r) => Number(r.request_id)))] : null;
+  const base = queueWhere({ filter: query.filter, topic: query.topic }, actorId);
+  return searchConditions(query.q, few).map((match) => and(base, match) ?? match);
+}
+
+async function pageOf(db: Db, branches: SQL[], cursor: QueueCursor, limit: number): Promise<QueueRows> {
+  const rowsWhere = (where: SQL | undefined, backwards: boolean) =>
     db
       .select(rowColumns)
       .from(supportRequests)
       .leftJoin(assignee, eq(assignee.id, supportRequests.assignedTo))
-      .where(and(where, extra))
+      .where(where)
       .orderBy(
         ...(backwards
           ? [desc(supportRequests.createdAt), desc(supportRequests.id)]
           : [asc(supportRequests.createdAt), asc(supportRequests.id)]),
       )
       .limit(limit + 1);
+  const select = async (extra: SQL | undefined, backwards: boolean) => {
+    if (branches.length === 1) return rowsWhere(and(branches[0], extra), backwards);
+    // Each branch's first rows in page order, merged: the page's ids; then their rows.
+    const order = sql.raw(backwards ? "desc" : "asc");
+    const parts = branches.map(
+      (where) => sql`(select ${supportRequests.id} as id, ${supportRequests.createdAt} as created_at from ${supportRequests}
+        where ${and(where, extra)} order by ${supportRequests.createdAt} ${order}, ${supportRequests.id} ${order} limit ${limit + 1})`,
+    );
+    const ids = rowsOf<{ id: number | string }>(
+      await db.execute(sql`select id from (${sql.join(parts, sql` union `)}) s order by created_at ${order}, id ${order} limit ${limit + 1}`),
+    ).map((r) => Number(r.id));
+    return ids.length === 0 ? [] : rowsWhere(inArray(supportRequests.id, ids), backwards);
+  };
 
   if (cursor.before) {
     const found = await select(keyset("<", cursor.before), true);
@@ -123,7 +163,7 @@ export async function queueRows(
   // nothing read leaves here unless the check passed.
   const [, page] = await Promise.all([
     authorizeStaff(db, actorId),
-    pageOf(db, queueWhere(asQuery(view), actorId), cursor, Math.min(Math.max(limit, 1), 200)),
+    branchesOf(db, asQuery(view), actorId).then((branches) => pageOf(db, branches, cursor, Math.min(Math.max(limit, 1), 200))),
   ]);
   return page;
 }
@@ -133,27 +173,37 @@ function filterMetric(filter: QueueFilter, agentId: number, topic?: Topic): stri
   return topic ? `${base}:${topic}` : base;
 }
 
-/** The counts a view shows, read from the counters in one query. */
-export async function queueCounts(
-  db: Db,
-  actorId: number,
-  view: QueueQuery | QueueFilter,
-): Promise<Pick<QueueView, "counts" | "topicCounts">> {
-  const query = asQuery(view);
-  const perFilter = queueFilters.map((f) => filterMetric(f, actorId, query.topic));
-  const perTopic = topicKeys.map((t) => filterMetric(query.filter, actorId, t));
-  const all = filterMetric(query.filter, actorId);
-  // As in queueRows: checked and read at once, returned only once checked.
-  const [, values] = await Promise.all([
-    authorizeStaff(db, actorId),
-    readCounters(db, [...new Set([...perFilter, ...perTopic, all])]),
-  ]);
+async function countsOf(db: Db, agentId: number, query: QueueQuery): Promise<Pick<QueueView, "counts" | "topicCounts">> {
+  const perFilter = queueFilters.map((f) => filterMetric(f, agentId, query.topic));
+  const perTopic = topicKeys.map((t) => filterMetric(query.filter, agentId, t));
+  const all = filterMetric(query.filter, agentId);
+  const values = await readCounters(db, [...new Set([...perFilter, ...perTopic, all])]);
   const counts = Object.fromEntries(queueFilters.map((f, i) => [f, values[perFilter[i]]])) as QueueCounts;
   const topicCounts = {
     ...(Object.fromEntries(topicKeys.map((t, i) => [t, values[perTopic[i]]])) as Record<Topic, number>),
     all: values[all],
   };
   return { counts, topicCounts };
+}
+
+/** The counts a view shows, read from the counters in one query. */
+export async function queueCounts(
+  db: Db,
+  actorId: number,
+  view: QueueQuery | QueueFilter,
+): Promise<Pick<QueueView, "counts" | "topicCounts">> {
+  // As in queueRows: checked and read at once, returned only once checked.
+  const [, counted] = await Promise.all([authorizeStaff(db, actorId), countsOf(db, actorId, asQuery(view))]);
+  return counted;
+}
+
+async function countOf(db: Db, branches: SQL[], cap: number): Promise<{ count: number; more: boolean }> {
+  // Each branch stops after cap + 1: a branch that reaches it makes the union pass the cap too,
+  // and when none does, the union is exact.
+  const parts = branches.map((where) => sql`(select ${supportRequests.id} from ${supportRequests} where ${where} limit ${cap + 1})`);
+  const [row] = rowsOf<{ n: number | string }>(await db.execute(sql`select count(*)::int as n from (${sql.join(parts, sql` union `)}) s`));
+  const n = Number(row.n);
+  return n > cap ? { count: cap, more: true } : { count: n, more: false };
 }
 
 /** How many requests a search selects, counted up to `cap` (through the same indexes as its pages). */
@@ -163,18 +213,12 @@ export async function searchCount(
   query: QueueQuery,
   cap = MATCHING_CAP,
 ): Promise<{ count: number; more: boolean }> {
-  const capped = db
-    .select({ one: sql`1`.as("one") })
-    .from(supportRequests)
-    .where(queueWhere(query, actorId))
-    .limit(cap + 1)
-    .as("capped");
   // As in queueRows: checked and counted at once, returned only once checked.
-  const [, [row]] = await Promise.all([
+  const [, counted] = await Promise.all([
     authorizeStaff(db, actorId),
-    db.select({ n: sql<number>`count(*)`.mapWith(Number) }).from(capped),
+    branchesOf(db, query, actorId).then((branches) => countOf(db, branches, cap)),
   ]);
-  return row.n > cap ? { count: cap, more: true } : { count: row.n, more: false };
+  return counted;
 }
 
 /** Everything the queue page shows for a view: a page of rows, its counts and how many it matches. */
@@ -186,13 +230,16 @@ export async function listQueue(
   limit = QUEUE_PAGE_SIZE,
 ): Promise<QueueView> {
   const query = asQuery(view);
-  const [page, { counts, topicCounts }] = await Promise.all([
-    queueRows(db, actorId, query, cursor, limit),
-    queueCounts(db, actorId, query),
+  // One check and one look-up of the words serve the page and its count.
+  const [, { counts, topicCounts }, branches] = await Promise.all([
+    authorizeStaff(db, actorId),
+    countsOf(db, actorId, query),
+    branchesOf(db, query, actorId),
   ]);
-  const matching = query.q
-    ? await searchCount(db, actorId, query)
-    : { count: query.topic ? topicCounts[query.topic] : topicCounts.all, more: false };
+  const [page, matching] = await Promise.all([
+    pageOf(db, branches, cursor, Math.min(Math.max(limit, 1), 200)),
+    query.q ? countOf(db, branches, MATCHING_CAP) : { count: query.topic ? topicCounts[query.topic] : topicCounts.all, more: false },
+  ]);
   return { ...page, query, counts, topicCounts, matching };
 }
 
