@@ -80,31 +80,43 @@ function keyset(direction: ">" | "<", id: number): SQL {
   return sql`(${supportRequests.createdAt}, ${supportRequests.id}) ${sql.raw(direction)} (${at}, ${id}::bigint)`;
 }
 
-/** Words found in at most this many messages are looked up first, through the GIN index alone (tests lower it). */
+/** Words expected in at most this many messages are looked up first, through the GIN index alone (tests change it). */
 export const searchTuning = { fewWordMessages: 10_000 };
 
 /**
  * The view's conditions, one per branch: one without a search; with one, a
  * branch per way of matching (reference, address, words), each run on its
  * own so the planner picks its best plan, then merged (queue-query.ts).
- * Words are first looked up in the GIN index, reading at most
- * searchTuning.fewWordMessages + 1 messages: when they are that rare, the branch is the
- * list of their requests, exact and cheap whatever the view; only a common
- * word is left to the planner, which then walks the view in order and stops
- * at a page of matches. (Left to the planner, a word found in a thousand
- * resolved requests and no open one made it walk the whole open queue,
- * reading every message's text: seconds at 100,000 requests.)
+ * Words the planner expects in at most searchTuning.fewWordMessages messages
+ * (its estimate from the index's statistics, read with EXPLAIN: no rows are
+ * read) are looked up first in the GIN index: when they are that rare, the
+ * branch is the list of their requests, exact and cheap whatever the view.
+ * A common word is left to the planner, which walks the view in order and
+ * stops at a page of matches. (Left to the planner, a rare word found in a
+ * thousand resolved requests and no open one made it walk the whole open
+ * queue reading every message: 6 s at 100,000 requests.)
  */
 async function branchesOf(db: Db, query: QueueQuery, actorId: number): Promise<SQL[]> {
   if (!query.q) return [queueWhere(query, actorId) ?? sql`true`];
-  const found = rowsOf<{ request_id: number | string }>(
-    await db.execute(sql`
-      select ${supportMessages.requestId} as request_id from ${supportMessages}
-      where ${messageSearchVector} @@ websearch_to_tsquery('english', ${query.q}) limit ${searchTuning.fewWordMessages + 1}`),
-  );
-  const few = found.length <= searchTuning.fewWordMessages ? [...new Set(found.map((r) => Number(r.request_id)))] : null;
+  const words = sql`from ${supportMessages} where ${messageSearchVector} @@ websearch_to_tsquery('english', ${query.q})`;
+  let few: number[] | null = null;
+  if ((await expectedRows(db, sql`select 1 ${words}`)) <= searchTuning.fewWordMessages) {
+    const found = rowsOf<{ request_id: number | string }>(
+      await db.execute(sql`select ${supportMessages.requestId} as request_id ${words} limit ${searchTuning.fewWordMessages + 1}`),
+    );
+    // More than expected after all: a common word, left to the planner.
+    if (found.length <= searchTuning.fewWordMessages) few = [...new Set(found.map((r) => Number(r.request_id)))];
+  }
   const base = queueWhere({ filter: query.filter, topic: query.topic }, actorId);
   return searchConditions(query.q, few).map((match) => and(base, match) ?? match);
+}
+
+/** The planner's estimate of a query's rows (EXPLAIN plans it; nothing is read). */
+async function expectedRows(db: Db, query: SQL): Promise<number> {
+  const [row] = rowsOf<Record<string, unknown>>(await db.execute(sql`explain (format json) ${query}`));
+  const cell = Object.values(row)[0];
+  const plan = (typeof cell === "string" ? JSON.parse(cell) : cell) as { Plan: { "Plan Rows": number } }[];
+  return plan[0].Plan["Plan Rows"];
 }
 
 async function pageOf(db: Db, branches: SQL[], cursor: QueueCursor, limit: number): Promise<QueueRows> {
