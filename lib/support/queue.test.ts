@@ -2,13 +2,13 @@
 // while new ones arrive, counts from the counters that match the rows, a
 // search count bounded by a cap, and "Take next" handing out the oldest
 // unclaimed request of the view.
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, or, sql } from "drizzle-orm";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { auditEvents, supportMessages, supportRequests, users } from "@/db/schema";
 import { uniqueEmail, withTestDb } from "@/test/db";
 import { newReference } from "./requests";
 import { listQueue, queueRows, searchCount, searchTuning, takeNext, type QueueCursor } from "./queue";
-import { queueWhere, type QueueQuery } from "./queue-query";
+import { queueWhere, searchConditions, type QueueQuery } from "./queue-query";
 
 const testDb = withTestDb();
 
@@ -90,16 +90,17 @@ describe("queue pages", () => {
   });
 
   it.each([
-    ["rare words, looked up first", 10_000],
-    ["common words, left to the planner", 0],
-  ])("pages a search matched in different ways (address, words, reference) exactly as the selection orders it: %s", async (_, few) => {
-    searchTuning.fewWordMessages = few;
+    ["rare words, looked up first", 10_000, 250],
+    ["common words, walked on a budget", 0, 250],
+    ["common words, past a budget of 1 ms", 0, 1],
+  ])("pages a search matched in different ways (address, words, reference) exactly as the selection orders it: %s", async (_, few, budget) => {
+    Object.assign(searchTuning, { fewWordMessages: few, walkBudgetMs: budget });
     onTestFinished(() => {
-      searchTuning.fewWordMessages = 10_000;
+      Object.assign(searchTuning, { fewWordMessages: 10_000, walkBudgetMs: 250 });
     });
     const { db } = testDb();
     const actor = await agent();
-    const word = `mixedword${few}`;
+    const word = `mixedword${few}x${budget}`;
     const byWord = await requests(9, { word, start: new Date(Date.UTC(2020, 3, 1)), stepMicros: 2 });
     const byAddress = await db
       .insert(supportRequests)
@@ -113,6 +114,15 @@ describe("queue pages", () => {
         .orderBy(supportRequests.createdAt, supportRequests.id)
     ).map((r) => r.id);
     expect([...ordered].sort((a, b) => a - b)).toEqual([...byWord, ...byAddress].map((r) => r.id).sort((a, b) => a - b));
+    // Each way of running the words branch selects the same requests.
+    for (const words of [{}, { asSet: true }, { found: byWord.map((r) => r.id) }]) {
+      const selected = await db
+        .select({ id: supportRequests.id })
+        .from(supportRequests)
+        .where(and(eq(supportRequests.status, "open"), or(...searchConditions(word, words))))
+        .orderBy(supportRequests.createdAt, supportRequests.id);
+      expect(selected.map((r) => r.id)).toEqual(ordered);
+    }
     expect(await walk(actor, { filter: "open", q: word }, "forward", 4)).toEqual(ordered);
     expect(await searchCount(db, actor, { filter: "open", q: word }, 16)).toEqual({ count: 16, more: true });
     expect(await searchCount(db, actor, { filter: "open", q: word }, 17)).toEqual({ count: 17, more: false });

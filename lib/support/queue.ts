@@ -80,8 +80,15 @@ function keyset(direction: ">" | "<", id: number): SQL {
   return sql`(${supportRequests.createdAt}, ${supportRequests.id}) ${sql.raw(direction)} (${at}, ${id}::bigint)`;
 }
 
-/** Words expected in at most this many messages are looked up first, through the GIN index alone (tests change it). */
-export const searchTuning = { fewWordMessages: 10_000 };
+/**
+ * Words expected in at most `fewWordMessages` messages are looked up first,
+ * through the GIN index alone; a walk of the view for a common word gets
+ * `walkBudgetMs` before the words are read whole instead (tests change both).
+ */
+export const searchTuning = { fewWordMessages: 10_000, walkBudgetMs: 250 };
+
+/** A view's conditions (see branchesOf), and for a common word the same without a walk. */
+type Branches = { conditions: SQL[]; unwalked?: SQL[] };
 
 /**
  * The view's conditions, one per branch: one without a search; with one, a
@@ -92,23 +99,43 @@ export const searchTuning = { fewWordMessages: 10_000 };
  * read) are looked up first in the GIN index: when they are that rare, the
  * branch is the list of their requests, exact and cheap whatever the view.
  * A common word is left to the planner, which walks the view in order and
- * stops at a page of matches. (Left to the planner, a rare word found in a
- * thousand resolved requests and no open one made it walk the whole open
- * queue reading every message: 6 s at 100,000 requests.)
+ * stops at a page of matches, usually within a few milliseconds; but a word
+ * whose messages are mostly outside the view makes that walk read every
+ * message of the view (seconds at 100,000 requests), so the walk runs on a
+ * budget (withinBudget) and, past it, the words are read whole instead.
  */
-async function branchesOf(db: Db, query: QueueQuery, actorId: number): Promise<SQL[]> {
-  if (!query.q) return [queueWhere(query, actorId) ?? sql`true`];
+async function branchesOf(db: Db, query: QueueQuery, actorId: number): Promise<Branches> {
+  if (!query.q) return { conditions: [queueWhere(query, actorId) ?? sql`true`] };
   const words = sql`from ${supportMessages} where ${messageSearchVector} @@ websearch_to_tsquery('english', ${query.q})`;
-  let few: number[] | null = null;
+  const base = queueWhere({ filter: query.filter, topic: query.topic }, actorId);
+  const inView = (conditions: SQL[]) => conditions.map((match) => and(base, match) ?? match);
   if ((await expectedRows(db, sql`select 1 ${words}`)) <= searchTuning.fewWordMessages) {
     const found = rowsOf<{ request_id: number | string }>(
       await db.execute(sql`select ${supportMessages.requestId} as request_id ${words} limit ${searchTuning.fewWordMessages + 1}`),
     );
-    // More than expected after all: a common word, left to the planner.
-    if (found.length <= searchTuning.fewWordMessages) few = [...new Set(found.map((r) => Number(r.request_id)))];
+    if (found.length <= searchTuning.fewWordMessages) {
+      return { conditions: inView(searchConditions(query.q, { found: [...new Set(found.map((r) => Number(r.request_id)))] })) };
+    }
+    // More than expected after all: a common word.
   }
-  const base = queueWhere({ filter: query.filter, topic: query.topic }, actorId);
-  return searchConditions(query.q, few).map((match) => and(base, match) ?? match);
+  return { conditions: inView(searchConditions(query.q)), unwalked: inView(searchConditions(query.q, { asSet: true })) };
+}
+
+const QUERY_CANCELED = "57014";
+
+/** Runs `read` on the branches; for a common word on a time budget, then (past it) without the walk. */
+async function withinBudget<T>(db: Db, branches: Branches, read: (db: Db, conditions: SQL[]) => Promise<T>): Promise<T> {
+  if (!branches.unwalked) return read(db, branches.conditions);
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.execute(sql.raw(`set local statement_timeout = ${Math.max(1, Math.floor(searchTuning.walkBudgetMs))}`));
+      return read(tx as unknown as Db, branches.conditions);
+    });
+  } catch (error) {
+    const code = (error as { code?: string; cause?: { code?: string } }).code ?? (error as { cause?: { code?: string } }).cause?.code;
+    if (code !== QUERY_CANCELED) throw error;
+    return read(db, branches.unwalked);
+  }
 }
 
 /** The planner's estimate of a query's rows (EXPLAIN plans it; nothing is read). */
@@ -120,6 +147,7 @@ async function expectedRows(db: Db, query: SQL): Promise<number> {
 }
 
 async function pageOf(db: Db, branches: SQL[], cursor: QueueCursor, limit: number): Promise<QueueRows> {
+  // (branches: the conditions of one way of running the view, see branchesOf)
   const rowsWhere = (where: SQL | undefined, backwards: boolean) =>
     db
       .select(rowColumns)
@@ -175,7 +203,9 @@ export async function queueRows(
   // nothing read leaves here unless the check passed.
   const [, page] = await Promise.all([
     authorizeStaff(db, actorId),
-    branchesOf(db, asQuery(view), actorId).then((branches) => pageOf(db, branches, cursor, Math.min(Math.max(limit, 1), 200))),
+    branchesOf(db, asQuery(view), actorId).then((branches) =>
+      withinBudget(db, branches, (on, conditions) => pageOf(on, conditions, cursor, Math.min(Math.max(limit, 1), 200))),
+    ),
   ]);
   return page;
 }
@@ -228,7 +258,7 @@ export async function searchCount(
   // As in queueRows: checked and counted at once, returned only once checked.
   const [, counted] = await Promise.all([
     authorizeStaff(db, actorId),
-    branchesOf(db, query, actorId).then((branches) => countOf(db, branches, cap)),
+    branchesOf(db, query, actorId).then((branches) => withinBudget(db, branches, (on, conditions) => countOf(on, conditions, cap))),
   ]);
   return counted;
 }
@@ -249,8 +279,10 @@ export async function listQueue(
     branchesOf(db, query, actorId),
   ]);
   const [page, matching] = await Promise.all([
-    pageOf(db, branches, cursor, Math.min(Math.max(limit, 1), 200)),
-    query.q ? countOf(db, branches, MATCHING_CAP) : { count: query.topic ? topicCounts[query.topic] : topicCounts.all, more: false },
+    withinBudget(db, branches, (on, conditions) => pageOf(on, conditions, cursor, Math.min(Math.max(limit, 1), 200))),
+    query.q
+      ? withinBudget(db, branches, (on, conditions) => countOf(on, conditions, MATCHING_CAP))
+      : { count: query.topic ? topicCounts[query.topic] : topicCounts.all, more: false },
   ]);
   return { ...page, query, counts, topicCounts, matching };
 }
