@@ -22,29 +22,46 @@ async function sendContactMessage(page: Page, input: { email: string; name: stri
 }
 
 type Staff = { context: BrowserContext; page: Page; axe: (page: Page) => Promise<void> };
+type StorageState = Awaited<ReturnType<BrowserContext["storageState"]>>;
+
+// One sign-in per role for the whole file: every attempt counts against the
+// account's sign-in limit (RATE_LIMIT_SIGNIN_PER_ACCOUNT), shared with the other specs.
+const signedIn = new Map<"agent" | "admin", StorageState>();
+
+async function stateOf(browser: Browser, who: "agent" | "admin"): Promise<StorageState> {
+  const known = signedIn.get(who);
+  if (known) return known;
+  const [email, password] = who === "agent" ? [E2E_AGENT, E2E_PASSWORDS.agent] : [E2E_ADMIN, E2E_PASSWORDS.admin];
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await signIn(page, email, password);
+  await expect(page).not.toHaveURL(/\/login/);
+  const state = await context.storageState();
+  await context.close();
+  signedIn.set(who, state);
+  return state;
+}
 
 /**
- * A signed-in staff context; without JavaScript when asked (signed in with it,
- * then the cookies carried over). axe runs scripts, so `axe(page)` scans the
- * same address in the signed-in context that has JavaScript.
+ * A signed-in staff context; without JavaScript when asked. axe runs
+ * scripts, so `axe(page)` scans the same address in a signed-in context that
+ * has JavaScript.
  */
 async function staff(browser: Browser, who: "agent" | "admin", options: { javaScript?: boolean } = {}): Promise<Staff> {
-  const [email, password] = who === "agent" ? [E2E_AGENT, E2E_PASSWORDS.agent] : [E2E_ADMIN, E2E_PASSWORDS.admin];
-  const signing = await browser.newContext();
-  const withScripts = await signing.newPage();
-  await signIn(withScripts, email, password);
-  await expect(withScripts).not.toHaveURL(/\/login/);
+  const storageState = await stateOf(browser, who);
+  const scripted = await browser.newContext({ storageState });
+  const withScripts = await scripted.newPage();
   const axe = async (page: Page) => {
     if (page !== withScripts) await withScripts.goto(page.url());
     await expectNoAxeViolations(withScripts);
   };
-  if (options.javaScript !== false) return { context: signing, page: withScripts, axe };
-  const context = await browser.newContext({ javaScriptEnabled: false, storageState: await signing.storageState() });
+  if (options.javaScript !== false) return { context: scripted, page: withScripts, axe };
+  const context = await browser.newContext({ javaScriptEnabled: false, storageState });
   const page = await context.newPage();
   const close = context.close.bind(context);
   context.close = async () => {
     await close();
-    await signing.close();
+    await scripted.close();
   };
   return { context, page, axe };
 }
