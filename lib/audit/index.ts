@@ -42,6 +42,8 @@ export type AuditAction =
   | "support.noted"
   | "support.resolved"
   | "support.customer_viewed"
+  | "support.topic_changed"
+  | "support.merged"
   | "rate_limit.exceeded";
 
 export type AuditInput = {

@@ -8,6 +8,7 @@ import { recordAudit, recordAudits } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { newReference } from "../requests";
 import { newMessageId, referenceFromRecipients, replyAddressFor, supportAddress } from "../threading";
+import { topicForEmail } from "../topics";
 import { classify, type Classified, type ReceivedEmail } from "./classify";
 
 export type Filed =
@@ -70,9 +71,11 @@ async function findTarget(tx: Db, c: Classified): Promise<Target | null> {
           order by t.created_at desc limit 1)`
       : sql`false`;
   if (!reference && c.referenced.length === 0) return null;
+  // A merged request stands for its survivor (merged_into always names one).
   const [row] = rowsOf<Target>(
     await tx.execute(sql`
-      select r.id, r.reference, r.email, r.status, r.user_id from support_requests r
+      select s.id, s.reference, s.email, s.status, s.user_id from support_requests r
+      join support_requests s on s.id = coalesce(r.merged_into, r.id)
       where ${byToken} or ${byIds}
       order by ${reference ? sql`(r.reference = ${reference}) desc,` : sql``} r.id desc limit 1`),
   );
@@ -151,7 +154,7 @@ export async function fileInbound(db: Db, eventId: number, email: ReceivedEmail)
       const [latest] = rowsOf<Target>(
         await tx.execute(sql`
           select id, reference, email, status, user_id from support_requests
-          where email = ${c.sender} and channel = 'email' order by (status <> 'resolved') desc, id desc limit 1`),
+          where email = ${c.sender} and channel = 'email' and status <> 'merged' order by (status <> 'resolved') desc, id desc limit 1`),
       );
       if (latest) {
         target = latest;
@@ -174,8 +177,9 @@ export async function fileInbound(db: Db, eventId: number, email: ReceivedEmail)
     for (let attempt = 0; !created; attempt++) {
       [created] = rowsOf<Target>(
         await tx.execute(sql`
-          insert into support_requests (reference, email, name, user_id, channel)
-          values (${newReference()}, ${c.sender}, ${c.senderName || c.sender}, (select id from users where email = ${c.sender}), 'email')
+          insert into support_requests (reference, email, name, user_id, channel, topic)
+          values (${newReference()}, ${c.sender}, ${c.senderName || c.sender}, (select id from users where email = ${c.sender}), 'email',
+            ${topicForEmail(c.subject, c.body)})
           on conflict (reference) do nothing
           returning id, reference, email, status, user_id`),
       );
@@ -280,17 +284,20 @@ export async function fileInboundBatch(db: Db, batch: readonly Fetched[]): Promi
       return best?.requestId ?? null;
     });
     const requestIds = [...new Set(byIdOf.filter((id): id is number => id !== null))];
-    const requests: Target[] =
+    // Each asked request stands for its survivor when merged (merged_into always names one).
+    const requests: (Target & { asked_id: number; asked_reference: string })[] =
       wantedRefs.length + requestIds.length > 0
-        ? rowsOf<Target>(
+        ? rowsOf<Target & { asked_id: number; asked_reference: string }>(
             await tx.execute(sql`
-              select id, reference, email, status, user_id from support_requests
-              where ${wantedRefs.length ? sql`reference in (${inList(wantedRefs)})` : sql`false`}
-                 or ${requestIds.length ? sql`id in (${inList(requestIds)})` : sql`false`}`),
-          ).map((r) => ({ ...r, id: Number(r.id), user_id: r.user_id === null ? null : Number(r.user_id) }))
+              select a.id as asked_id, a.reference as asked_reference, s.id, s.reference, s.email, s.status, s.user_id
+              from support_requests a join support_requests s on s.id = coalesce(a.merged_into, a.id)
+              where ${wantedRefs.length ? sql`a.reference in (${inList(wantedRefs)})` : sql`false`}
+                 or ${requestIds.length ? sql`a.id in (${inList(requestIds)})` : sql`false`}`),
+          ).map((r) => ({ ...r, asked_id: Number(r.asked_id), id: Number(r.id), user_id: r.user_id === null ? null : Number(r.user_id) }))
         : [];
-    const byReference = new Map(requests.map((r) => [r.reference, r]));
-    const byId = new Map(requests.map((r) => [r.id, r]));
+    const targetOf = (r: Target): Target => ({ id: r.id, reference: r.reference, email: r.email, status: r.status, user_id: r.user_id });
+    const byReference = new Map(requests.map((r) => [r.asked_reference, targetOf(r)]));
+    const byId = new Map(requests.map((r) => [r.asked_id, targetOf(r)]));
 
     // Caps, counted in arrival order: the k-th new email of a sender sees count - n + k.
     type CapUse = { policy: Cap; sender: string };
@@ -349,7 +356,7 @@ export async function fileInboundBatch(db: Db, batch: readonly Fetched[]): Promi
       for (const r of rowsOf<Target>(
         await tx.execute(sql`
           select distinct on (email) id, reference, email, status, user_id from support_requests
-          where email in (${inList(senders)}) and channel = 'email'
+          where email in (${inList(senders)}) and channel = 'email' and status <> 'merged'
           order by email, (status <> 'resolved') desc, id desc`),
       )) {
         latest.set(r.email, { ...r, id: Number(r.id), user_id: r.user_id === null ? null : Number(r.user_id) });
@@ -384,11 +391,12 @@ export async function fileInboundBatch(db: Db, batch: readonly Fetched[]): Promi
       if (new Set(refs).size !== refs.length) continue;
       const rows = rowsOf<Target>(
         await tx.execute(sql`
-          insert into support_requests (reference, email, name, user_id, channel)
+          insert into support_requests (reference, email, name, user_id, channel, topic)
           values ${sql.join(
             toCreate.map((i, k) => {
               const c = items[i].c;
-              return sql`(${refs[k]}, ${c.sender}, ${c.senderName || c.sender}, (select id from users where email = ${c.sender}), 'email')`;
+              return sql`(${refs[k]}, ${c.sender}, ${c.senderName || c.sender}, (select id from users where email = ${c.sender}), 'email',
+                ${topicForEmail(c.subject, c.body)})`;
             }),
             sql`, `,
           )}

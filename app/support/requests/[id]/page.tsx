@@ -3,9 +3,11 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { requireRole } from "@/lib/auth/guards";
-import { getRequestForAgent, parseId } from "@/lib/support";
+import { getRequestForAgent, parseId, presenceText, relatedRequests, viewRequest } from "@/lib/support";
+import { topicLabels } from "@/lib/support/topics";
 import { byteSize, channelLabels, DeskNav, Flash, messageChannelLabel, When, statusLabel } from "../../_lib/format";
 import { claimAction, releaseAction, resolveAction } from "../../actions";
+import { MergeSection, TopicForm } from "./organise-forms";
 import { NoteForm, ReplyForm } from "./thread-forms";
 
 export const metadata: Metadata = { title: "Support request", robots: { index: false } };
@@ -21,17 +23,38 @@ export default async function RequestPage({
   const agent = await requireRole("agent", `/support/requests/${encodeURIComponent(id)}`);
   const requestId = parseId(id);
   if (!requestId) notFound();
-  const found = await getRequestForAgent(await getDb(), agent.id, requestId);
+  const db = await getDb();
+  const found = await getRequestForAgent(db, agent.id, requestId);
   if (!found) notFound();
   const { request, messages } = found;
+  const merged = request.status === "merged";
+  const [viewers, related] = await Promise.all([
+    viewRequest(db, agent.id, request.id),
+    merged ? null : relatedRequests(db, agent.id, request),
+  ]);
+  const presence = presenceText(viewers);
   const { flash } = await searchParams;
   const mine = request.assignedTo === agent.id;
+  // The newest customer message or reply on screen: a reply is refused if a newer one arrives first.
+  const seenMessageId = Math.max(0, ...messages.filter((m) => m.kind !== "note").map((m) => m.id));
 
   return (
     <div className="stack">
       <DeskNav current="other" />
       <h1>Request {request.reference}</h1>
       <Flash code={flash} />
+      {presence ? (
+        <p className="status status-info" data-testid="presence">
+          {presence}
+        </p>
+      ) : null}
+      {merged && request.mergedInto ? (
+        <p className="status status-info" data-testid="merged-into">
+          This request was merged into{" "}
+          <Link href={`/support/requests/${request.mergedInto}`}>{request.mergedIntoReference}</Link>: its messages and
+          any email reply to it are there now.
+        </p>
+      ) : null}
       <dl className="facts">
         <dt>From</dt>
         <dd>
@@ -56,38 +79,44 @@ export default async function RequestPage({
         <dd>
           <span className="tag">{statusLabel(request.status)}</span>
         </dd>
+        <dt>Topic</dt>
+        <dd data-testid="request-topic">{topicLabels[request.topic]}</dd>
         <dt>Agent</dt>
         <dd>{mine ? "You" : (request.assigneeEmail ?? "Unassigned")}</dd>
       </dl>
 
-      <div className="actions-row">
-        {request.status !== "resolved" && request.assignedTo === null ? (
-          <form action={claimAction}>
-            <input type="hidden" name="requestId" value={request.id} />
-            <input type="hidden" name="from" value="request" />
-            <button type="submit">Claim</button>
-          </form>
-        ) : null}
-        {request.assignedTo !== null && (mine || agent.role === "admin") ? (
-          <form action={releaseAction}>
-            <input type="hidden" name="requestId" value={request.id} />
-            <input type="hidden" name="from" value="request" />
-            <button type="submit" className="secondary">
-              Release
-            </button>
-          </form>
-        ) : null}
-        {request.status !== "resolved" ? (
-          <form action={resolveAction}>
-            <input type="hidden" name="requestId" value={request.id} />
-            <button type="submit" className="secondary">
-              Mark resolved
-            </button>
-          </form>
-        ) : null}
-      </div>
+      {merged ? null : (
+        <div className="actions-row">
+          {request.status !== "resolved" && request.assignedTo === null ? (
+            <form action={claimAction}>
+              <input type="hidden" name="requestId" value={request.id} />
+              <input type="hidden" name="from" value="request" />
+              <button type="submit">Claim</button>
+            </form>
+          ) : null}
+          {request.assignedTo !== null && (mine || agent.role === "admin") ? (
+            <form action={releaseAction}>
+              <input type="hidden" name="requestId" value={request.id} />
+              <input type="hidden" name="from" value="request" />
+              <button type="submit" className="secondary">
+                Release
+              </button>
+            </form>
+          ) : null}
+          {request.status !== "resolved" ? (
+            <form action={resolveAction}>
+              <input type="hidden" name="requestId" value={request.id} />
+              <button type="submit" className="secondary">
+                Mark resolved
+              </button>
+            </form>
+          ) : null}
+        </div>
+      )}
+      {merged ? null : <TopicForm request={request} />}
 
       <h2>Conversation</h2>
+      {messages.length === 0 ? <p className="muted">No messages on this request.</p> : null}
       <ol className="thread">
         {messages.map((m) => (
           <li key={m.id} className={`panel thread-${m.kind}`}>
@@ -125,10 +154,15 @@ export default async function RequestPage({
         ))}
       </ol>
 
-      <h2>Answer</h2>
-      <ReplyForm requestId={request.id} to={request.email} />
-      <h2>Notes for the team</h2>
-      <NoteForm requestId={request.id} />
+      {merged ? null : (
+        <>
+          <h2>Answer</h2>
+          <ReplyForm requestId={request.id} to={request.email} seenMessageId={seenMessageId} />
+          <h2>Notes for the team</h2>
+          <NoteForm requestId={request.id} />
+          {related ? <MergeSection request={request} candidates={related.candidates} mergedHere={related.mergedHere} /> : null}
+        </>
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { addNote, sendReply, type ThreadFormState } from "./actions";
+import { addNote, sendReply, type NewerShown, type ThreadFormState } from "./actions";
 
 function TextForm(props: {
   requestId: number;
@@ -10,12 +10,17 @@ function TextForm(props: {
   hint: string;
   button: string;
   action: (prev: ThreadFormState, data: FormData) => Promise<ThreadFormState>;
+  /** extra hidden fields (the reply's newest message seen) */
+  hidden?: Record<string, string>;
 }) {
   const [state, formAction, pending] = useActionState<ThreadFormState, FormData>(props.action, {});
   const id = `${props.name}-field`;
   return (
     <form action={formAction} className="form">
       <input type="hidden" name="requestId" value={props.requestId} />
+      {Object.entries(props.hidden ?? {}).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <div className="field">
         <label htmlFor={id}>{props.label}</label>
         <p id={`${id}-hint`} className="hint">
@@ -37,6 +42,7 @@ function TextForm(props: {
             {state.error}
           </p>
         ) : null}
+        {state.newer?.length ? <NewerMessages messages={state.newer} /> : null}
       </div>
       <div>
         <button type="submit" disabled={pending}>
@@ -50,10 +56,31 @@ function TextForm(props: {
   );
 }
 
-export function ReplyForm({ requestId, to }: { requestId: number; to: string }) {
+/** What arrived after the page was loaded, beside the refused reply (the thread above shows it too). */
+function NewerMessages({ messages }: { messages: NewerShown[] }) {
+  return (
+    <section aria-label="New since you opened this request" className="stack">
+      <p className="hint">New since you opened this request:</p>
+      <ol className="thread">
+        {messages.map((m) => (
+          <li key={m.id} className="panel">
+            <p className="muted">
+              <strong>{m.kind === "customer" ? "Customer" : "Agent reply"}</strong> from {m.from} ·{" "}
+              <time dateTime={m.at}>{m.at.slice(0, 16).replace("T", " ")} UTC</time>
+            </p>
+            <p className="message-body">{m.body}</p>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+export function ReplyForm({ requestId, to, seenMessageId }: { requestId: number; to: string; seenMessageId: number }) {
   return (
     <TextForm
       requestId={requestId}
+      hidden={{ seen: String(seenMessageId) }}
       name="reply"
       label="Reply"
       hint={`Emailed to ${to}. Never ask for a password, and never treat name, address, phone or card digits as proof of identity.`}
