@@ -20,12 +20,13 @@ import { listStaff } from "@/lib/support/agents";
 import { customerOverview, findCustomerByEmail } from "@/lib/support/customers";
 import { listQueue } from "@/lib/support/queue";
 import { getRequestForAgent } from "@/lib/support/requests";
+import { listSavedReplies, savedRepliesForRequest, savedReplyForRequest } from "@/lib/support/saved-reply-store";
 import { createTestDatabase } from "./databases";
 
 // The issue's five, and the tables that grow with every sign-in and every email.
 const BIG_TABLES = ["users", "sent_emails", "audit_events", "campaign_recipients", "support_messages", "device_sessions", "passkeys", "inbound_events"];
 
-type Ids = { admin: number; agent: number; customer: number; customerEmail: string; campaign: number; request: number; job: number; sid: string };
+type Ids = { admin: number; agent: number; customer: number; customerEmail: string; campaign: number; request: number; job: number; sid: string; savedReply: number };
 type PageFunction = { page: string; name: string; run: (db: Db, ids: Ids) => Promise<unknown> };
 
 export const PAGE_FUNCTIONS: PageFunction[] = [
@@ -50,6 +51,9 @@ export const PAGE_FUNCTIONS: PageFunction[] = [
   { page: "/support/requests/[id]", name: "getRequestForAgent", run: (db, ids) => getRequestForAgent(db, ids.agent, ids.request) },
   { page: "/support (lookup by email)", name: "findCustomerByEmail", run: (db, ids) => findCustomerByEmail(db, ids.agent, ids.customerEmail) },
   { page: "/support/customers/[id]", name: "customerOverview", run: (db, ids) => customerOverview(db, ids.agent, ids.customer) },
+  { page: "/admin/saved-replies", name: "listSavedReplies", run: (db, ids) => listSavedReplies(db, ids.admin, { includeArchived: true }) },
+  { page: "/support/requests/[id]", name: "savedRepliesForRequest", run: (db, ids) => savedRepliesForRequest(db, ids.agent, ids.request) },
+  { page: "/support/requests/[id]?savedReply=", name: "savedReplyForRequest", run: (db, ids) => savedReplyForRequest(db, ids.agent, ids.savedReply, ids.request) },
 ];
 
 let captured: { query: string; params: unknown[] }[] = [];
@@ -87,6 +91,8 @@ async function seed(db: Db): Promise<Ids> {
     select r.id, 'customer', 'Help with ' || r.reference from support_requests r, generate_series(1, 3)`);
   const { id: request } = await one<{ id: number }>(sql`select id from support_requests where reference = 'RD-EX777'`);
   const { id: job } = await one<{ id: number }>(sql`insert into jobs (kind, scope, at) values ('expiry', '{"kind":"customers"}', now()) returning id`);
+  await db.execute(sql`insert into saved_replies (title, body, topic) select 'Answer ' || g, 'Hello {{name}}, about {{reference}}.', 'card' from generate_series(1, 40) g`);
+  const { id: savedReply } = await one<{ id: number }>(sql`select id from saved_replies where title = 'Answer 7'`);
   await db.execute(sql`
     insert into metric_snapshots (at, counts)
     select date_trunc('minute', now()) - make_interval(mins => g), jsonb_build_object('expired', g) from generate_series(1, 3000) g`);
@@ -94,7 +100,7 @@ async function seed(db: Db): Promise<Ids> {
   const sid = await createDeviceSession(db, { userId: Number(customer.id), method: "password", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0", ip: "192.0.2.7" });
   await db.execute(sql`analyze`);
   // bigint ids come back as strings from the postgres driver
-  return { admin: Number(admin), agent: Number(agent), customer: Number(customer.id), customerEmail: customer.email, campaign: Number(campaign), request: Number(request), job: Number(job), sid };
+  return { admin: Number(admin), agent: Number(agent), customer: Number(customer.id), customerEmail: customer.email, campaign: Number(campaign), request: Number(request), job: Number(job), sid, savedReply: Number(savedReply) };
 }
 
 type PlanNode = { "Node Type": string; "Relation Name"?: string; Plans?: PlanNode[] };

@@ -55,6 +55,12 @@ const actionLabels: Record<string, string> = {
   "support.noted": "Internal note added",
   "support.resolved": "Support request resolved",
   "support.customer_viewed": "Account viewed by support",
+  "support.bulk_answer_started": "Bulk answer started",
+  "support.bulk_replied": "Bulk answer sent",
+  "support.bulk_answer_finished": "Bulk answer finished",
+  "saved_reply.created": "Saved reply created",
+  "saved_reply.updated": "Saved reply edited",
+  "saved_reply.archived": "Saved reply archived",
   "rate_limit.exceeded": "Rate limit reached",
 };
 export const actionLabel = (action: string) => actionLabels[action] ?? action;

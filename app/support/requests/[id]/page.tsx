@@ -6,6 +6,8 @@ import { requireRole } from "@/lib/auth/guards";
 import { getRequestForAgent, parseId } from "@/lib/support";
 import { byteSize, channelLabels, DeskNav, Flash, messageChannelLabel, When, statusLabel } from "../../_lib/format";
 import { claimAction, releaseAction, resolveAction } from "../../actions";
+import { savedRepliesForRequest, savedReplyForRequest } from "@/lib/support/saved-reply-store";
+import { SavedReplyPicker } from "./saved-reply-picker";
 import { NoteForm, ReplyForm } from "./thread-forms";
 
 export const metadata: Metadata = { title: "Support request", robots: { index: false } };
@@ -15,7 +17,7 @@ export default async function RequestPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ flash?: string }>;
+  searchParams: Promise<{ flash?: string; savedReply?: string }>;
 }) {
   const { id } = await params;
   const agent = await requireRole("agent", `/support/requests/${encodeURIComponent(id)}`);
@@ -24,7 +26,11 @@ export default async function RequestPage({
   const found = await getRequestForAgent(await getDb(), agent.id, requestId);
   if (!found) notFound();
   const { request, messages } = found;
-  const { flash } = await searchParams;
+  const { flash, savedReply } = await searchParams;
+  // A saved reply chosen in the picker (?savedReply=ID), filled for this customer.
+  const savedReplyId = parseId(savedReply);
+  const inserted = savedReplyId ? await savedReplyForRequest(await getDb(), agent.id, savedReplyId, request.id) : null;
+  const replies = await savedRepliesForRequest(await getDb(), agent.id, request.id);
   const mine = request.assignedTo === agent.id;
 
   return (
@@ -126,7 +132,13 @@ export default async function RequestPage({
       </ol>
 
       <h2>Answer</h2>
-      <ReplyForm requestId={request.id} to={request.email} />
+      <SavedReplyPicker requestId={request.id} replies={replies} selected={inserted ? (savedReplyId ?? undefined) : undefined} />
+      {inserted ? (
+        <p role="status" className="status status-info">
+          Inserted &quot;{inserted.title}&quot; below: read and edit it before sending.
+        </p>
+      ) : null}
+      <ReplyForm requestId={request.id} to={request.email} initial={inserted?.text} />
       <h2>Notes for the team</h2>
       <NoteForm requestId={request.id} />
     </div>

@@ -9,6 +9,8 @@ function TextForm(props: {
   label: string;
   hint: string;
   button: string;
+  /** the text the box starts with (a saved reply inserted by the picker) */
+  initial?: string;
   action: (prev: ThreadFormState, data: FormData) => Promise<ThreadFormState>;
 }) {
   const [state, formAction, pending] = useActionState<ThreadFormState, FormData>(props.action, {});
@@ -28,7 +30,7 @@ function TextForm(props: {
           name={props.name}
           required
           maxLength={10000}
-          defaultValue={state.ok ? "" : (state.value ?? "")}
+          defaultValue={state.ok ? "" : (state.value ?? props.initial ?? "")}
           aria-invalid={state.error ? true : undefined}
           aria-describedby={state.error ? `${id}-hint ${id}-error` : `${id}-hint`}
         />
@@ -50,10 +52,11 @@ function TextForm(props: {
   );
 }
 
-export function ReplyForm({ requestId, to }: { requestId: number; to: string }) {
+export function ReplyForm({ requestId, to, initial }: { requestId: number; to: string; initial?: string }) {
   return (
     <TextForm
       requestId={requestId}
+      initial={initial}
       name="reply"
       label="Reply"
       hint={`Emailed to ${to}. Never ask for a password, and never treat name, address, phone or card digits as proof of identity.`}
