@@ -21,10 +21,11 @@ export function SavedReplyForm({ id, initial, topics }: Props) {
   const [state, formAction, pending] = useActionState<SavedReplyFormState, FormData>(saveSavedReplyAction, {});
   const formRef = useRef<HTMLFormElement>(null);
   const schema = useMemo(() => savedReplySchemaFor(topics.map((t) => t.key) as [string, ...string[]]), [topics]);
+  const start = state.values ?? initial;
   const form = useForm<SavedReplyFormValues, unknown, unknown>({
     resolver: zodResolver(schema) as never,
     mode: "onTouched",
-    defaultValues: state.values ?? initial,
+    defaultValues: start,
   });
   const body = useWatch({ control: form.control, name: "body" }) ?? "";
   const prefix = id ? `reply-${id}` : "new-reply";
@@ -59,7 +60,16 @@ export function SavedReplyForm({ id, initial, topics }: Props) {
       {id ? <input type="hidden" name="id" value={id} /> : null}
       <div className="field">
         <label htmlFor={`${prefix}-title`}>Title</label>
-        <input id={`${prefix}-title`} type="text" maxLength={120} required {...described("title")} {...form.register("title")} />
+        <input
+          id={`${prefix}-title`}
+          type="text"
+          maxLength={120}
+          required
+          // In the server's HTML too: the form works before (and without) JavaScript.
+          defaultValue={start.title}
+          {...described("title")}
+          {...form.register("title")}
+        />
         {fieldError("title")}
       </div>
       <div className="field">
@@ -67,7 +77,7 @@ export function SavedReplyForm({ id, initial, topics }: Props) {
         <p id={`${prefix}-topic-hint`} className="hint">
           Offered first for requests about this topic.
         </p>
-        <select id={`${prefix}-topic`} {...described("topic", `${prefix}-topic-hint`)} {...form.register("topic")}>
+        <select id={`${prefix}-topic`} defaultValue={start.topic} {...described("topic", `${prefix}-topic-hint`)} {...form.register("topic")}>
           <option value="">Any topic</option>
           {topics.map((t) => (
             <option key={t.key} value={t.key}>
@@ -88,6 +98,7 @@ export function SavedReplyForm({ id, initial, topics }: Props) {
           rows={10}
           maxLength={10000}
           required
+          defaultValue={start.body}
           {...described("body", `${prefix}-body-hint`)}
           {...form.register("body")}
         />
