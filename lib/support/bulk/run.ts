@@ -14,10 +14,9 @@
 // (send.ts).
 import { randomBytes } from "node:crypto";
 import os from "node:os";
-import { inArray, sql } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "@/db/client";
-import { supportRequests } from "@/db/schema";
-import { recordAudit, recordAudits } from "@/lib/audit";
+import { recordAudit } from "@/lib/audit";
 import { env } from "@/lib/env";
 import { markdownToPlainText } from "@/lib/incident/markdown";
 import { fillPlaceholders } from "../saved-replies";
@@ -45,7 +44,7 @@ export function newRunnerId(): string {
   return `${os.hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`;
 }
 
-type JobRow = { status: string; lease_owner: string | null; cursor: number | string; saved_reply_id: number | string; body: string; mark_resolved: boolean; created_by: number | string; total: number | string; processed: number | string; sent: number | string; skipped: number | string };
+type JobRow = { status: string; lease_owner: string | null; cursor: number | string; saved_reply_id: number | string; body: string; mark_resolved: boolean; created_by: number | string };
 
 async function claimLease(db: Db, jobId: number, owner: string, leaseSeconds: number): Promise<"ok" | "busy" | "finished" | "missing"> {
   const won = rowsOf(
@@ -69,7 +68,35 @@ const list = (values: readonly (number | string)[]) => sql.join(values.map((v) =
 
 type Outcome = "sent" | "stale" | "duplicate" | "closed";
 
-/** One batch of targets in one transaction. "empty": no targets left after the cursor. */
+type TargetRow = {
+  request_id: number | string;
+  seen_message_id: number | string;
+  reference: string;
+  email: string;
+  name: string;
+  user_id: number | string | null;
+  status: string;
+  newest: number | string | null;
+  /** our and the customer's Message-IDs on the thread, newest REFERENCES_CAP, oldest first */
+  chain: string[] | string | null;
+};
+
+/** A text[] from either driver (postgres.js parses it; PGlite may hand over the literal). */
+function textArray(value: string[] | string | null): string[] {
+  if (value === null) return [];
+  if (Array.isArray(value)) return value;
+  return value === "{}" ? [] : value.slice(1, -1).split(",").map((v) => v.replace(/^"(.*)"$/, "$1"));
+}
+
+/**
+ * One batch of targets in one transaction, in few statements (the batch is
+ * the unit of throughput): the job row; the targets with their requests
+ * (locked against a merge or a status change while the batch decides), each
+ * one's newest customer message and thread; one statement that records the
+ * deliveries and, for those that won, the reply messages, the thread's new
+ * Message-IDs and the requests' status, then every target's outcome and the
+ * job's cursor; the audit events. "empty": no targets left after the cursor.
+ */
 async function processNextBatch(
   db: Db,
   jobId: number,
@@ -80,137 +107,112 @@ async function processNextBatch(
   return db.transaction(async (tx) => {
     const [job] = rowsOf<JobRow>(
       await tx.execute(sql`
-        select status, lease_owner, cursor, saved_reply_id, body, mark_resolved, created_by, total, processed, sent, skipped
+        select status, lease_owner, cursor, saved_reply_id, body, mark_resolved, created_by
         from bulk_answers where id = ${jobId} for update`),
     );
     if (!job || job.status !== "running" || job.lease_owner !== owner) return { state: "lost" as const };
-    const targets = rowsOf<{ request_id: number | string; seen_message_id: number | string }>(
+    const targets = rowsOf<TargetRow>(
       await tx.execute(sql`
-        select request_id, seen_message_id from bulk_answer_targets
-        where bulk_answer_id = ${jobId} and request_id > ${Number(job.cursor)}
-        order by request_id limit ${batchSize}`),
+        select t.request_id, t.seen_message_id, r.reference, r.email, r.name, r.user_id, r.status,
+          (select max(m.id) from support_messages m where m.request_id = t.request_id and m.kind = 'customer') as newest,
+          array(select x.message_id from (
+            select i.message_id, i.created_at from support_thread_ids i where i.request_id = t.request_id
+            order by i.created_at desc, i.message_id desc limit ${REFERENCES_CAP}) x
+            order by x.created_at, x.message_id) as chain
+        from bulk_answer_targets t join support_requests r on r.id = t.request_id
+        where t.bulk_answer_id = ${jobId} and t.request_id > ${Number(job.cursor)}
+        order by t.request_id limit ${batchSize}
+        for update of r`),
     );
     if (targets.length === 0) return { state: "empty" as const };
-    const ids = targets.map((t) => Number(t.request_id));
-    // The rows lock against a merge or a status change while the batch decides.
-    const requests = rowsOf<{ id: number | string; reference: string; email: string; name: string; user_id: number | string | null; status: string }>(
-      await tx.execute(sql`
-        select id, reference, email, name, user_id, status from support_requests
-        where id in (${list(ids)}) order by id for update`),
-    );
-    const byId = new Map(requests.map((r) => [Number(r.id), r]));
-    const newest = new Map(
-      rowsOf<{ request_id: number | string; newest: number | string }>(
-        await tx.execute(sql`
-          select request_id, max(id) as newest from support_messages
-          where request_id in (${list(ids)}) and kind = 'customer' group by request_id`),
-      ).map((r) => [Number(r.request_id), Number(r.newest)]),
-    );
 
+    const agentId = Number(job.created_by);
+    const savedReplyId = Number(job.saved_reply_id);
     const outcome = new Map<number, Outcome>();
-    const candidates: { id: number; seen: number }[] = [];
+    const candidates: { row: TargetRow; id: number; seen: number; headers: Record<string, string>; body: string }[] = [];
     for (const t of targets) {
       const id = Number(t.request_id);
       const seen = Number(t.seen_message_id);
-      const request = byId.get(id);
-      if (!request || request.status === "merged") outcome.set(id, "closed");
-      else if ((newest.get(id) ?? 0) > seen) outcome.set(id, "stale");
-      else candidates.push({ id, seen });
-    }
-
-    const savedReplyId = Number(job.saved_reply_id);
-    let won: number[] = [];
-    if (candidates.length > 0) {
-      const chains = new Map<number, string[]>();
-      for (const row of rowsOf<{ request_id: number | string; message_id: string }>(
-        await tx.execute(sql`
-          select request_id, message_id from (
-            select request_id, message_id, created_at,
-              row_number() over (partition by request_id order by created_at desc, message_id desc) as n
-            from support_thread_ids where request_id in (${list(candidates.map((c) => c.id))})
-          ) t where n <= ${REFERENCES_CAP} order by request_id, created_at, message_id`),
-      )) {
-        const id = Number(row.request_id);
-        chains.set(id, [...(chains.get(id) ?? []), row.message_id]);
-      }
-      const headers = new Map<number, Record<string, string>>();
-      for (const c of candidates) {
-        const chain = chains.get(c.id) ?? [];
-        const h: Record<string, string> = { "Message-ID": newMessageId() };
+      if (t.status === "merged") outcome.set(id, "closed");
+      else if (Number(t.newest ?? 0) > seen) outcome.set(id, "stale");
+      else {
+        const chain = textArray(t.chain);
+        const headers: Record<string, string> = { "Message-ID": newMessageId() };
         if (chain.length > 0) {
-          h["In-Reply-To"] = chain[chain.length - 1];
-          h.References = chain.join(" ");
+          headers["In-Reply-To"] = chain[chain.length - 1];
+          headers.References = chain.join(" ");
         }
-        headers.set(c.id, h);
-      }
-      won = rowsOf<{ request_id: number | string }>(
-        await tx.execute(sql`
-          insert into bulk_deliveries (request_id, saved_reply_id, seen_message_id, bulk_answer_id, email_headers)
-          values ${sql.join(
-            candidates.map((c) => sql`(${c.id}, ${savedReplyId}, ${c.seen}, ${jobId}, ${JSON.stringify(headers.get(c.id))}::jsonb)`),
-            sql`, `,
-          )}
-          on conflict do nothing returning request_id`),
-      ).map((r) => Number(r.request_id));
-      for (const c of candidates) outcome.set(c.id, won.includes(c.id) ? "sent" : "duplicate");
-
-      if (won.length > 0) {
-        const bodyOf = (id: number) => {
-          const r = byId.get(id)!;
-          return markdownToPlainText(fillPlaceholders(job.body, { name: r.name, email: r.email, reference: r.reference }));
-        };
-        const messages = rowsOf<{ id: number | string; request_id: number | string }>(
-          await tx.execute(sql`
-            insert into support_messages (request_id, kind, channel, author_id, body, bulk_answer_id)
-            values ${sql.join(
-              won.map((id) => sql`(${id}, 'reply', 'desk', ${Number(job.created_by)}, ${bodyOf(id)}, ${jobId})`),
-              sql`, `,
-            )}
-            returning id, request_id`),
-        );
-        await tx.execute(sql`
-          update bulk_deliveries d set message_id = v.message_id
-          from (values ${sql.join(messages.map((m) => sql`(${Number(m.request_id)}::int8, ${Number(m.id)}::int8)`), sql`, `)}) as v(request_id, message_id)
-          where d.request_id = v.request_id and d.saved_reply_id = ${savedReplyId} and d.bulk_answer_id = ${jobId}`);
-        await tx.execute(sql`
-          insert into support_thread_ids (message_id, request_id, ours)
-          values ${sql.join(won.map((id) => sql`(${headers.get(id)!["Message-ID"]}, ${id}, true)`), sql`, `)}
-          on conflict do nothing`);
-        const now = new Date();
-        await tx
-          .update(supportRequests)
-          .set(job.mark_resolved ? { status: "resolved", resolvedAt: now, updatedAt: now } : { status: "waiting", resolvedAt: null, updatedAt: now })
-          .where(inArray(supportRequests.id, won));
-        await recordAudits(
-          tx,
-          won.map((id) => {
-            const r = byId.get(id)!;
-            return {
-              action: "support.bulk_replied" as const,
-              actorId: Number(job.created_by),
-              subjectId: r.user_id === null ? null : Number(r.user_id),
-              detail: { requestId: id, reference: r.reference, bulkAnswerId: jobId, resolved: job.mark_resolved },
-            };
-          }),
-        );
+        const body = markdownToPlainText(fillPlaceholders(job.body, { name: t.name, email: t.email, reference: t.reference }));
+        candidates.push({ row: t, id, seen, headers, body });
       }
     }
-
-    await tx.execute(sql`
-      update bulk_answer_targets t set outcome = v.outcome, processed_at = now()
-      from (values ${sql.join(ids.map((id) => sql`(${id}::int8, ${outcome.get(id)!})`), sql`, `)}) as v(request_id, outcome)
-      where t.bulk_answer_id = ${jobId} and t.request_id = v.request_id`);
+    const ids = targets.map((t) => Number(t.request_id));
+    // Stale and closed are known now; "sent" or "duplicate" is decided by the delivery insert below.
+    const resolved = job.mark_resolved;
+    // The audit event of each reply sent (SPEC 4.9), written with it; its detail names no secret.
+    const auditDetail = (c: (typeof candidates)[number]) =>
+      JSON.stringify({ requestId: c.id, reference: c.row.reference, bulkAnswerId: jobId, resolved });
+    const values = candidates.length
+      ? sql.join(
+          candidates.map(
+            (c) =>
+              sql`(${c.id}::int8, ${c.seen}::int8, ${JSON.stringify(c.headers)}::jsonb, ${c.headers["Message-ID"]}::text, ${c.body}::text, ${c.row.user_id === null ? null : Number(c.row.user_id)}::int8, ${auditDetail(c)}::jsonb)`,
+          ),
+          sql`, `,
+        )
+      : sql`(null::int8, null::int8, null::jsonb, null::text, null::text, null::int8, null::jsonb)`;
     const cursor = ids[ids.length - 1];
+    const [written] = rowsOf<{ won: number | string; processed: number | string; total: number | string; sent: number | string; skipped: number | string }>(
+      await tx.execute(sql`
+        with v (request_id, seen, headers, mid, body, user_id, detail) as (values ${values}),
+        won as (
+          insert into bulk_deliveries (request_id, saved_reply_id, seen_message_id, bulk_answer_id, email_headers, message_id)
+          select v.request_id, ${savedReplyId}, v.seen, ${jobId}, v.headers, nextval(pg_get_serial_sequence('support_messages', 'id'))
+          from v where v.request_id is not null
+          on conflict do nothing
+          returning request_id, message_id),
+        messages as (
+          insert into support_messages (id, request_id, kind, channel, author_id, body, bulk_answer_id)
+          select won.message_id, won.request_id, 'reply', 'desk', ${agentId}, v.body, ${jobId}
+          from won join v on v.request_id = won.request_id
+          returning 1),
+        thread as (
+          insert into support_thread_ids (message_id, request_id, ours)
+          select v.mid, won.request_id, true from won join v on v.request_id = won.request_id
+          on conflict do nothing returning 1),
+        requests as (
+          update support_requests r
+          set status = ${resolved ? "resolved" : "waiting"}, resolved_at = ${resolved ? sql`now()` : sql`null`}, updated_at = now()
+          from won where r.id = won.request_id
+          returning 1),
+        audit as (
+          insert into audit_events (action, actor_id, subject_id, detail)
+          select 'support.bulk_replied', ${agentId}, v.user_id, v.detail from won join v on v.request_id = won.request_id
+          returning 1),
+        outcomes as (
+          update bulk_answer_targets t
+          set outcome = case
+              when t.request_id in (select request_id from won) then 'sent'
+              when t.request_id in (${list([0, ...ids.filter((id) => outcome.get(id) === "stale")])}) then 'stale'
+              when t.request_id in (${list([0, ...ids.filter((id) => outcome.get(id) === "closed")])}) then 'closed'
+              else 'duplicate' end,
+            processed_at = now()
+          where t.bulk_answer_id = ${jobId} and t.request_id in (${list(ids)})
+          returning 1),
+        job as (
+          update bulk_answers set cursor = ${cursor}, processed = processed + ${ids.length},
+            sent = sent + (select count(*) from won), skipped = skipped + ${ids.length} - (select count(*) from won),
+            lease_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
+          where id = ${jobId}
+          returning processed, total, sent, skipped)
+        select (select count(*) from won) as won, processed, total, sent, skipped from job`),
+    );
     const progress = {
-      processed: Number(job.processed) + ids.length,
-      total: Number(job.total),
-      sent: Number(job.sent) + won.length,
-      skipped: Number(job.skipped) + ids.length - won.length,
+      processed: Number(written.processed),
+      total: Number(written.total),
+      sent: Number(written.sent),
+      skipped: Number(written.skipped),
     };
-    await tx.execute(sql`
-      update bulk_answers set cursor = ${cursor}, processed = ${progress.processed}, sent = ${progress.sent},
-        skipped = ${progress.skipped}, lease_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
-      where id = ${jobId}`);
     return { state: "done" as const, cursor, progress };
   });
 }
@@ -245,7 +247,8 @@ export async function runBulkAnswer(db: Db, jobId: number, options: RunOptions =
   if (claimed !== "ok") return { state: claimed };
   try {
     const [job] = rowsOf<{ body: string }>(await db.execute(sql`select body from bulk_answers where id = ${jobId}`));
-    const send = { jobId, body: job.body, owner, leaseSeconds, signal: options.signal, maxTries: options.maxTries, log: options.log };
+    const lease = { renewedAt: Date.now() };
+    const send = { jobId, body: job.body, owner, leaseSeconds, lease, signal: options.signal, maxTries: options.maxTries, log: options.log };
     for (let batch = 1; ; batch++) {
       // First whatever was recorded and not sent (a resumed job), then the next batch.
       const sent = await sendPendingDeliveries(db, send);
@@ -254,6 +257,7 @@ export async function runBulkAnswer(db: Db, jobId: number, options: RunOptions =
       const step = await processNextBatch(db, jobId, owner, leaseSeconds, batchSize);
       if (step.state === "lost") return { state: "lost" };
       if (step.state !== "done") break;
+      lease.renewedAt = Date.now(); // the batch extended it
       options.onProgress?.(step.progress);
       await options.afterBatch?.({ number: batch, cursor: step.cursor });
     }

@@ -36,6 +36,8 @@ export type SendContext = {
   body: string;
   owner: string;
   leaseSeconds: number;
+  /** when this runner last extended its lease (the runner updates it after each batch) */
+  lease: { renewedAt: number };
   signal?: AbortSignal;
   maxTries?: number;
   log?: (line: string) => void;
@@ -73,11 +75,19 @@ export async function renewLease(db: Db, jobId: number, owner: string, leaseSeco
   return rows.length === 1;
 }
 
+/** Extends the lease once a third of it has passed; false when the job is no longer this runner's. */
+async function keepLease(db: Db, ctx: SendContext): Promise<boolean> {
+  if (Date.now() - ctx.lease.renewedAt < (ctx.leaseSeconds * 1000) / 3) return true;
+  if (!(await renewLease(db, ctx.jobId, ctx.owner, ctx.leaseSeconds))) return false;
+  ctx.lease.renewedAt = Date.now();
+  return true;
+}
+
 /** Sends every recorded delivery of the job not emailed yet, chunk by chunk. */
 export async function sendPendingDeliveries(db: Db, ctx: SendContext): Promise<SendOutcome> {
   for (;;) {
     if (ctx.signal?.aborted) return "stopped";
-    if (!(await renewLease(db, ctx.jobId, ctx.owner, ctx.leaseSeconds))) return "lost";
+    if (!(await keepLease(db, ctx))) return "lost";
     const pending = rowsOf<Pending>(
       await db.execute(sql`
         select d.request_id, d.seen_message_id, d.email_headers, r.email, r.name, r.reference, r.user_id
@@ -114,6 +124,7 @@ async function sendChunk(db: Db, ctx: SendContext, pending: Pending[]): Promise<
   let lastError = "";
   for (let attempt = 0; attempt < maxTries; attempt++) {
     if (ctx.signal?.aborted) return "stopped";
+    if (!(await keepLease(db, ctx))) return "lost";
     if (transport.name !== "outbox") {
       // Bulk answers share the provider's rate with campaigns (SPEC 4.8).
       if (!(await acquireSendSlot(db, transport.name, env().CAMPAIGN_CALLS_PER_SECOND, ctx.signal))) return "stopped";
