@@ -18,7 +18,7 @@ import { hasProductionBuild, startAppServer, type AppServer } from "@/test/app-s
 import { createTestDatabase } from "@/test/databases";
 import { insertRequests, type FixtureRequest } from "@/test/desk-fixtures";
 import { startFakeResend, type FakeResend } from "@/test/fake-resend";
-import { E2E_AGENT, E2E_PASSWORDS } from "./accounts";
+import { customerEmail, E2E_AGENT, E2E_PASSWORDS } from "./accounts";
 import { expectNoAxeViolations } from "./helpers";
 import { seedE2e } from "./seed";
 
@@ -194,4 +194,22 @@ test("without JavaScript: select one request, answer it, follow the job to its r
   await expect.poll(() => answered().filter((e) => e.to === stale.email).length).toBe(1);
   expect(answered()).toHaveLength(251);
   await agent.context().close();
+});
+
+test("customers get 403 on bulk answers, their progress and saved replies", async ({ browser }) => {
+  const context = await browser.newContext({ baseURL: appUrl });
+  const page = await context.newPage();
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(customerEmail(199, "active"));
+  await page.getByLabel("Password", { exact: true }).fill(E2E_PASSWORDS.old);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).not.toHaveURL(/\/login/);
+  for (const path of [`/support/bulk?all=1&filter=open&q=${WORD}`, "/support/bulk/1", "/admin/saved-replies"]) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(403);
+    await expect(page.getByText("Only the last four digits")).toHaveCount(0);
+  }
+  const progress = await page.request.get("/support/bulk/1/progress");
+  expect(progress.status()).toBe(403);
+  await context.close();
 });
