@@ -5,7 +5,7 @@
 // own customer on its own thread (counted at the local Resend-compatible
 // server the app sends through), and the one who wrote again is left out and
 // named. Then the same without JavaScript for that one request.
-// Its own server and database, because it fills the queue (ports 3511/3512 by default).
+// Its own server and database, because it fills the queue (ports 3521/3522 by default).
 // The queue's checkboxes are the bulk-select contract of issue 13 (Half A).
 import fs from "node:fs";
 import os from "node:os";
@@ -22,8 +22,8 @@ import { customerEmail, E2E_AGENT, E2E_PASSWORDS } from "./accounts";
 import { expectNoAxeViolations } from "./helpers";
 import { seedE2e } from "./seed";
 
-const APP_PORT = Number(process.env.BULK_E2E_PORT || 3511);
-const FAKE_PORT = Number(process.env.BULK_E2E_FAKE_PORT || 3512);
+const APP_PORT = Number(process.env.BULK_E2E_PORT || 3521);
+const FAKE_PORT = Number(process.env.BULK_E2E_FAKE_PORT || 3522);
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
 const SUPPORT = "support@desk.example";
 const appUrl = `http://localhost:${APP_PORT}`;
