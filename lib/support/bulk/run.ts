@@ -21,6 +21,7 @@ import { env } from "@/lib/env";
 import { markdownToPlainText } from "@/lib/incident/markdown";
 import { fillPlaceholders } from "../saved-replies";
 import { newMessageId, REFERENCES_CAP } from "../threading";
+import { claimLease, releaseLease } from "./lease";
 import { sendPendingDeliveries, type SendOutcome } from "./send";
 
 export type RunOptions = {
@@ -45,24 +46,6 @@ export function newRunnerId(): string {
 }
 
 type JobRow = { status: string; lease_owner: string | null; cursor: number | string; saved_reply_id: number | string; body: string; mark_resolved: boolean; created_by: number | string };
-
-async function claimLease(db: Db, jobId: number, owner: string, leaseSeconds: number): Promise<"ok" | "busy" | "finished" | "missing"> {
-  const won = rowsOf(
-    await db.execute(sql`
-      update bulk_answers set lease_owner = ${owner}, lease_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
-      where id = ${jobId} and status = 'running'
-        and (lease_owner is null or lease_until is null or lease_until < now() or lease_owner = ${owner})
-      returning id`),
-  );
-  if (won.length === 1) return "ok";
-  const [row] = rowsOf<{ status: string }>(await db.execute(sql`select status from bulk_answers where id = ${jobId}`));
-  if (!row) return "missing";
-  return row.status === "running" ? "busy" : "finished";
-}
-
-async function releaseLease(db: Db, jobId: number, owner: string) {
-  await db.execute(sql`update bulk_answers set lease_owner = null, lease_until = null where id = ${jobId} and lease_owner = ${owner}`);
-}
 
 const list = (values: readonly (number | string)[]) => sql.join(values.map((v) => sql`${Number(v)}`), sql`, `);
 

@@ -16,6 +16,7 @@ import { env } from "@/lib/env";
 import SupportReplyEmail, { supportReplySubject } from "@/emails/support-reply";
 import { fillPlaceholders } from "../saved-replies";
 import { replyAddressFor } from "../threading";
+import { renewLease } from "./lease";
 
 export const SEND_CHUNK = 100;
 
@@ -63,16 +64,6 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 function backoffMs(attempt: number) {
   const base = Math.min(8000, 250 * 2 ** attempt);
   return base / 2 + Math.random() * (base / 2);
-}
-
-/** Extends the runner's lease; false when another runner holds the job now (or it stopped running). */
-export async function renewLease(db: Db, jobId: number, owner: string, leaseSeconds: number): Promise<boolean> {
-  const rows = rowsOf(
-    await db.execute(sql`
-      update bulk_answers set lease_until = now() + make_interval(secs => ${leaseSeconds}), updated_at = now()
-      where id = ${jobId} and lease_owner = ${owner} and status = 'running' returning id`),
-  );
-  return rows.length === 1;
 }
 
 /** Extends the lease once a third of it has passed; false when the job is no longer this runner's. */
