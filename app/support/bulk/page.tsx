@@ -4,7 +4,7 @@ import Link from "next/link";
 import { getDb } from "@/db/client";
 import { requireRole } from "@/lib/auth/guards";
 import { MarkdownView } from "@/lib/incident/markdown-view";
-import { describeSelection, parseBulkSelection, previewSelection, recentBulkAnswers, type BulkSelection } from "@/lib/support/bulk";
+import { describeSelection, MAX_SELECTED_IDS, parseBulkSelection, previewSelection, recentBulkAnswers, type BulkSelection } from "@/lib/support/bulk";
 import { queueQueryParams } from "@/lib/support/queue-query";
 import { fillPlaceholders, PREVIEW_VALUES } from "@/lib/support/saved-replies";
 import { listSavedReplies } from "@/lib/support/saved-reply-store";
@@ -38,10 +38,16 @@ export default async function BulkAnswerPage({ searchParams }: { searchParams: P
 
   if (!selection) {
     const recent = await recentBulkAnswers(db, agent.id);
+    const tooMany = Array.isArray(params.request) && params.request.length > MAX_SELECTED_IDS;
     return (
       <div className="stack">
         <DeskNav current="other" />
         <h1>Bulk answer</h1>
+        {tooMany ? (
+          <p role="alert" className="status status-bad">
+            Select at most {MAX_SELECTED_IDS} requests one by one, or choose &quot;All N matching&quot; in the queue.
+          </p>
+        ) : null}
         <p>
           Select requests in the <Link href="/support">queue</Link> (or &quot;all matching&quot; a filter or search), then
           choose &quot;Answer selected&quot;.
