@@ -108,6 +108,19 @@ describe("a bulk answer", () => {
     expect(view?.outcomes).toEqual({ stale: 0, duplicate: 0, closed: 0 });
   });
 
+  it("threads to the newest Message-ID on the request, whatever characters it holds", async () => {
+    const { db } = testDb();
+    const [admin, agent] = [await staff("admin"), await staff()];
+    const [request] = await insertRequests(db, 1);
+    const odd = `<a,"b"{c}\\d.${randomUUID()}@mail.example.net>`;
+    await db.execute(sql`insert into support_thread_ids (message_id, request_id, ours, created_at) values (${odd}, ${request.id}, false, now() + interval '1 second')`);
+    const id = await jobId(await confirm(agent, await savedReply(admin), ids([request])));
+    await runBulkAnswer(db, id);
+    const [email] = await emailsTo([request.email]);
+    expect(email.headers?.["In-Reply-To"]).toBe(odd);
+    expect(email.headers?.References).toBe(`${request.threadId} ${odd}`);
+  });
+
   it("marks the requests resolved when asked", async () => {
     const { db } = testDb();
     const [admin, agent] = [await staff("admin"), await staff()];

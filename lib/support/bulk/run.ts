@@ -64,11 +64,10 @@ type TargetRow = {
   chain: string[] | string | null;
 };
 
-/** A text[] from either driver (postgres.js parses it; PGlite may hand over the literal). */
-function textArray(value: string[] | string | null): string[] {
+/** The chain as JSON (both drivers parse json alike; a Message-ID may hold a comma). */
+function chainOf(value: string[] | string | null): string[] {
   if (value === null) return [];
-  if (Array.isArray(value)) return value;
-  return value === "{}" ? [] : value.slice(1, -1).split(",").map((v) => v.replace(/^"(.*)"$/, "$1"));
+  return typeof value === "string" ? (JSON.parse(value) as string[]) : value;
 }
 
 /**
@@ -98,10 +97,10 @@ async function processNextBatch(
       await tx.execute(sql`
         select t.request_id, t.seen_message_id, r.reference, r.email, r.name, r.user_id, r.status,
           (select max(m.id) from support_messages m where m.request_id = t.request_id and m.kind = 'customer') as newest,
-          array(select x.message_id from (
+          to_json(array(select x.message_id from (
             select i.message_id, i.created_at from support_thread_ids i where i.request_id = t.request_id
             order by i.created_at desc, i.message_id desc limit ${REFERENCES_CAP}) x
-            order by x.created_at, x.message_id) as chain
+            order by x.created_at, x.message_id)) as chain
         from bulk_answer_targets t join support_requests r on r.id = t.request_id
         where t.bulk_answer_id = ${jobId} and t.request_id > ${Number(job.cursor)}
         order by t.request_id limit ${batchSize}
@@ -119,7 +118,7 @@ async function processNextBatch(
       if (t.status === "merged") outcome.set(id, "closed");
       else if (Number(t.newest ?? 0) > seen) outcome.set(id, "stale");
       else {
-        const chain = textArray(t.chain);
+        const chain = chainOf(t.chain);
         const headers: Record<string, string> = { "Message-ID": newMessageId() };
         if (chain.length > 0) {
           headers["In-Reply-To"] = chain[chain.length - 1];
