@@ -23,12 +23,14 @@ import { viewRequest } from "@/lib/support/presence";
 import { customerOverview, findCustomerByEmail } from "@/lib/support/customers";
 import { listQueue, takeNext } from "@/lib/support/queue";
 import { getRequestForAgent } from "@/lib/support/requests";
+import { bulkAnswerView, previewSelection, recentBulkAnswers } from "@/lib/support/bulk";
+import { listSavedReplies, savedRepliesForRequest, savedReplyForRequest } from "@/lib/support/saved-reply-store";
 import { createTestDatabase } from "./databases";
 
 // The issue's five, and the tables that grow with every sign-in and every email.
-const BIG_TABLES = ["users", "sent_emails", "audit_events", "campaign_recipients", "support_requests", "support_messages", "support_thread_ids", "support_request_views", "device_sessions", "passkeys", "inbound_events"];
+const BIG_TABLES = ["users", "sent_emails", "audit_events", "campaign_recipients", "support_requests", "support_messages", "support_thread_ids", "support_request_views", "device_sessions", "passkeys", "inbound_events", "bulk_answer_targets", "bulk_deliveries"];
 
-type Ids = { admin: number; agent: number; customer: number; customerEmail: string; campaign: number; request: number; job: number; sid: string };
+type Ids = { admin: number; agent: number; customer: number; customerEmail: string; campaign: number; request: number; job: number; sid: string; savedReply: number; bulkAnswer: number };
 type PageFunction = { page: string; name: string; run: (db: Db, ids: Ids) => Promise<unknown> };
 
 export const PAGE_FUNCTIONS: PageFunction[] = [
@@ -75,6 +77,13 @@ export const PAGE_FUNCTIONS: PageFunction[] = [
     findCustomers(db, ids.agent, "customer 77"),
   ]) },
   { page: "/support/customers/[id]", name: "customerOverview", run: (db, ids) => customerOverview(db, ids.agent, ids.customer) },
+  { page: "/admin/saved-replies", name: "listSavedReplies", run: (db, ids) => listSavedReplies(db, ids.admin, { includeArchived: true }) },
+  { page: "/support/requests/[id]", name: "savedRepliesForRequest", run: (db, ids) => savedRepliesForRequest(db, ids.agent, ids.request) },
+  { page: "/support/bulk (selected)", name: "previewSelection", run: (db, ids) => previewSelection(db, ids.agent, { kind: "ids", ids: [ids.request, ids.request + 1] }) },
+  { page: "/support/bulk (all matching)", name: "previewSelection", run: (db, ids) => Promise.all((["open", "mine", "waiting", "resolved"] as const).map((filter) => previewSelection(db, ids.agent, { kind: "query", query: { filter, topic: "card", q: "RD-EX777" } }))) },
+  { page: "/support/bulk", name: "recentBulkAnswers", run: (db, ids) => recentBulkAnswers(db, ids.agent) },
+  { page: "/support/bulk/[id]", name: "bulkAnswerView", run: (db, ids) => bulkAnswerView(db, ids.agent, ids.bulkAnswer) },
+  { page: "/support/requests/[id]?savedReply=", name: "savedReplyForRequest", run: (db, ids) => savedReplyForRequest(db, ids.agent, ids.savedReply, ids.request) },
 ];
 
 let captured: { query: string; params: unknown[] }[] = [];
@@ -116,6 +125,21 @@ async function seed(db: Db): Promise<Ids> {
   await db.execute(sql`insert into support_request_views (request_id, agent_id, seen_at) select id, ${admin}, now() - make_interval(secs => id) from support_requests`);
   const { id: request } = await one<{ id: number }>(sql`select id from support_requests where reference = 'RD-EX000777'`);
   const { id: job } = await one<{ id: number }>(sql`insert into jobs (kind, scope, at) values ('expiry', '{"kind":"customers"}', now()) returning id`);
+  await db.execute(sql`insert into saved_replies (title, body, topic) select 'Answer ' || g, 'Hello {{name}}, about {{reference}}.', 'card' from generate_series(1, 40) g`);
+  const { id: savedReply } = await one<{ id: number }>(sql`select id from saved_replies where title = 'Answer 7'`);
+  // Bulk answers: a few jobs of 1,000 targets each, outcomes and deliveries.
+  await db.execute(sql`
+    insert into bulk_answers (client_key, created_by, saved_reply_id, title, body, selection, total)
+    select 'key-' || g, ${agent}, ${savedReply}, 'Answer 7', 'Hello', '{}'::jsonb, 1000 from generate_series(1, 20) g`);
+  const { id: bulkAnswer } = await one<{ id: number }>(sql`select id from bulk_answers where client_key = 'key-7'`);
+  await db.execute(sql`
+    insert into bulk_answer_targets (bulk_answer_id, request_id, seen_message_id, outcome)
+    select b.id, r.id, 0, (array['sent', 'stale', 'duplicate', 'sent'])[1 + r.id % 4]
+    from bulk_answers b cross join (select id from support_requests order by id limit 1000) r`);
+  await db.execute(sql`
+    insert into bulk_deliveries (request_id, saved_reply_id, seen_message_id, bulk_answer_id, emailed_at)
+    select t.request_id, ${savedReply}, t.bulk_answer_id, t.bulk_answer_id, case when t.request_id % 5 = 0 then null else now() end
+    from bulk_answer_targets t where t.outcome = 'sent'`);
   await db.execute(sql`
     insert into metric_snapshots (at, counts)
     select date_trunc('minute', now()) - make_interval(mins => g), jsonb_build_object('expired', g) from generate_series(1, 3000) g`);
@@ -123,7 +147,7 @@ async function seed(db: Db): Promise<Ids> {
   const sid = await createDeviceSession(db, { userId: Number(customer.id), method: "password", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0", ip: "192.0.2.7" });
   await db.execute(sql`analyze`);
   // bigint ids come back as strings from the postgres driver
-  return { admin: Number(admin), agent: Number(agent), customer: Number(customer.id), customerEmail: customer.email, campaign: Number(campaign), request: Number(request), job: Number(job), sid };
+  return { admin: Number(admin), agent: Number(agent), customer: Number(customer.id), customerEmail: customer.email, campaign: Number(campaign), request: Number(request), job: Number(job), sid, savedReply: Number(savedReply), bulkAnswer: Number(bulkAnswer) };
 }
 
 type PlanNode = { "Node Type": string; "Relation Name"?: string; Plans?: PlanNode[] };

@@ -9,6 +9,7 @@ const LINKS = [
   { href: "/admin/campaigns", label: "Campaigns" },
   { href: "/admin/agents", label: "Agents" },
   { href: "/admin/topics", label: "Topics" },
+  { href: "/admin/saved-replies", label: "Saved replies" },
 ];
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {

@@ -7,15 +7,13 @@
 // must, so both pay the same protocol (drizzle's statements are unnamed: a
 // describe round trip each). BENCH_DESK_REQUESTS / BENCH_DESK_MESSAGES_PER_REQUEST /
 // BENCH_DESK_ROUNDS scale it down for a quick look.
-import fs from "node:fs";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { sql, type SQL } from "drizzle-orm";
 import { connect, rowsOf, type Db } from "@/db/client";
 import { queueCounts, queueRows, searchCount, takeNext } from "@/lib/support/queue";
 import type { QueueFilter } from "@/lib/support/queue-query";
 import { createTestDatabase } from "@/test/databases";
 import type { FigureContext } from "../figures";
+import { benchBulkAnswer } from "../lib/desk-bulk";
 
 const REQUESTS = Number(process.env.BENCH_DESK_REQUESTS || 100_000);
 const PER_REQUEST = Number(process.env.BENCH_DESK_MESSAGES_PER_REQUEST || 10);
@@ -95,15 +93,6 @@ const columns = sql`r.id, r.reference, r.email, r.name, r.status, r.topic, r.cha
 const rowsFrom = sql`support_requests r left join users a on a.id = r.assigned_to`;
 const filterSql = (filter: QueueFilter, agent: number): SQL =>
   filter === "mine" ? sql`assigned_to = ${agent} and status in ('open', 'waiting')` : sql`status = ${filter}`;
-
-/** bulkAnswer (HOOK for the lead): supplied by the bulk-answer half (bench/lib/desk-bulk.ts exporting benchBulkAnswer(ctx)); wired here when present. */
-async function bulkAnswerHook(ctx: FigureContext): Promise<Record<string, unknown>> {
-  const file = path.join(import.meta.dirname, "..", "lib", "desk-bulk.ts");
-  if (!fs.existsSync(file)) return { pending: "bench/lib/desk-bulk.ts (benchBulkAnswer) is not on this branch yet" };
-  const mod = (await import(pathToFileURL(file).href)) as { benchBulkAnswer?: (ctx: FigureContext) => Promise<Record<string, unknown>> };
-  if (typeof mod.benchBulkAnswer !== "function") return { pending: "bench/lib/desk-bulk.ts does not export benchBulkAnswer(ctx)" };
-  return mod.benchBulkAnswer(ctx);
-}
 
 export default async function desk(ctx: FigureContext) {
   if (!ctx.databaseUrl) return { skipped: "the desk figures are measured on PostgreSQL (no DATABASE_URL and no throwaway cluster here)" };
@@ -201,7 +190,9 @@ export default async function desk(ctx: FigureContext) {
     await handle.close();
     await created.drop();
   }
-  // Wired by the lead: Half B's bulk-answer throughput (emails/s through the outbox and the local Resend server).
-  out.bulkAnswer = await bulkAnswerHook(ctx);
+  // Bulk-answer throughput (emails/s through the outbox and the local Resend server), each on a fresh database.
+  const bulk = await benchBulkAnswer(ctx);
+  out.bulkAnswerOutbox = bulk.outbox;
+  out.bulkAnswerResend = bulk.resend;
   return out;
 }

@@ -44,6 +44,12 @@ export type AuditAction =
   | "support.customer_viewed"
   | "support.topic_changed"
   | "support.merged"
+  | "support.bulk_answer_started"
+  | "support.bulk_replied"
+  | "support.bulk_answer_finished"
+  | "saved_reply.created"
+  | "saved_reply.updated"
+  | "saved_reply.archived"
   | "rate_limit.exceeded";
 
 export type AuditInput = {

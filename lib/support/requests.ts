@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import { and, asc, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { createElement } from "react";
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { supportMessages, supportRequests, users, type InboundAttachmentInfo, type SupportStatus } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
@@ -16,7 +17,7 @@ import SupportReplyEmail, { supportReplySubject } from "@/emails/support-reply";
 import { authorizeStaff } from "./authorize";
 import { contactSchema, fieldErrorsOf, noteSchema, replySchema, type FieldErrors } from "./text";
 import { rememberThreadIds, threadHeaders } from "./threading";
-import type { Topic } from "./topics";
+import { topicKeys, type Topic } from "./topics";
 
 // Crockford's base32 without I, L, O, U: easy to read out and type.
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -30,6 +31,11 @@ export function newReference(): string {
 
 export type ContactResult = { ok: true; reference: string } | { ok: false; fieldErrors: FieldErrors };
 
+/** The contact form's fields (the browser checks contactSchema) and the topic chosen, if any. */
+export const contactRequestSchema = contactSchema.extend({
+  topic: z.enum(topicKeys, { error: "Choose a topic from the list." }).optional(),
+});
+
 /**
  * A request from the contact form. The answer (a reference) and the work done
  * are the same whether or not the address has an account. Throws
@@ -40,9 +46,9 @@ export async function createContactRequest(
   input: unknown,
   context: { ip: string },
 ): Promise<ContactResult> {
-  const parsed = contactSchema.safeParse(input);
+  const parsed = contactRequestSchema.safeParse(input);
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
-  const { email, name, message } = parsed.data;
+  const { email, name, message, topic = "other" } = parsed.data;
   // Address first: one sender writing again and again does not use up the
   // budget of everyone behind the same IP. A form that does not validate
   // sends nothing and stores nothing, so it is not counted.
@@ -57,7 +63,7 @@ export async function createContactRequest(
       const candidate = newReference();
       const [created] = await tx
         .insert(supportRequests)
-        .values({ reference: candidate, email, name, userId: account?.id ?? null })
+        .values({ reference: candidate, email, name, topic, userId: account?.id ?? null })
         .onConflictDoNothing()
         .returning({ id: supportRequests.id });
       if (!created) {

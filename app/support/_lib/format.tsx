@@ -64,6 +64,12 @@ const actionLabels: Record<string, string> = {
   "support.customer_viewed": "Account viewed by support",
   "support.topic_changed": "Support request topic changed",
   "support.merged": "Support requests merged",
+  "support.bulk_answer_started": "Bulk answer started",
+  "support.bulk_replied": "Bulk answer sent",
+  "support.bulk_answer_finished": "Bulk answer finished",
+  "saved_reply.created": "Saved reply created",
+  "saved_reply.updated": "Saved reply edited",
+  "saved_reply.archived": "Saved reply archived",
   "rate_limit.exceeded": "Rate limit reached",
 };
 export const actionLabel = (action: string) => actionLabels[action] ?? action;

@@ -7,7 +7,9 @@ import { getRequestForAgent, parseId, presenceText, relatedRequests, viewRequest
 import { topicLabels } from "@/lib/support/topics";
 import { byteSize, channelLabels, DeskNav, Flash, messageChannelLabel, When, statusLabel } from "../../_lib/format";
 import { claimAction, releaseAction, resolveAction } from "../../actions";
+import { savedRepliesForRequest, savedReplyForRequest } from "@/lib/support/saved-reply-store";
 import { MergeSection, TopicForm } from "./organise-forms";
+import { SavedReplyPicker } from "./saved-reply-picker";
 import { NoteForm, ReplyForm } from "./thread-forms";
 
 export const metadata: Metadata = { title: "Support request", robots: { index: false } };
@@ -17,7 +19,7 @@ export default async function RequestPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ flash?: string }>;
+  searchParams: Promise<{ flash?: string; savedReply?: string }>;
 }) {
   const { id } = await params;
   const agent = await requireRole("agent", `/support/requests/${encodeURIComponent(id)}`);
@@ -33,7 +35,13 @@ export default async function RequestPage({
     merged ? null : relatedRequests(db, agent.id, request),
   ]);
   const presence = presenceText(viewers);
-  const { flash } = await searchParams;
+  const { flash, savedReply } = await searchParams;
+  // A saved reply chosen in the picker (?savedReply=ID), filled for this customer.
+  const savedReplyId = parseId(savedReply);
+  const [inserted, replies] = await Promise.all([
+    savedReplyId ? savedReplyForRequest(db, agent.id, savedReplyId, request.id) : null,
+    merged ? [] : savedRepliesForRequest(db, agent.id, request.id),
+  ]);
   const mine = request.assignedTo === agent.id;
   // The newest customer message or reply on screen: a reply is refused if a newer one arrives first.
   const seenMessageId = Math.max(0, ...messages.filter((m) => m.kind !== "note").map((m) => m.id));
@@ -157,7 +165,13 @@ export default async function RequestPage({
       {merged ? null : (
         <>
           <h2>Answer</h2>
-          <ReplyForm requestId={request.id} to={request.email} seenMessageId={seenMessageId} />
+          <SavedReplyPicker requestId={request.id} replies={replies} selected={inserted ? (savedReplyId ?? undefined) : undefined} />
+          {inserted ? (
+            <p role="status" className="status status-info">
+              Inserted &quot;{inserted.title}&quot; below: read and edit it before sending.
+            </p>
+          ) : null}
+          <ReplyForm requestId={request.id} to={request.email} seenMessageId={seenMessageId} initial={inserted?.text} />
           <h2>Notes for the team</h2>
           <NoteForm requestId={request.id} />
           {related ? <MergeSection request={request} candidates={related.candidates} mergedHere={related.mergedHere} /> : null}

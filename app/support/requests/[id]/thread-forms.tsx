@@ -9,6 +9,8 @@ function TextForm(props: {
   label: string;
   hint: string;
   button: string;
+  /** the text the box starts with (a saved reply inserted by the picker) */
+  initial?: string;
   action: (prev: ThreadFormState, data: FormData) => Promise<ThreadFormState>;
   /** extra hidden fields (the reply's newest message seen) */
   hidden?: Record<string, string>;
@@ -33,7 +35,7 @@ function TextForm(props: {
           name={props.name}
           required
           maxLength={10000}
-          defaultValue={state.ok ? "" : (state.value ?? "")}
+          defaultValue={state.ok ? "" : (state.value ?? props.initial ?? "")}
           aria-invalid={state.error ? true : undefined}
           aria-describedby={state.error ? `${id}-hint ${id}-error` : `${id}-hint`}
         />
@@ -76,11 +78,22 @@ function NewerMessages({ messages }: { messages: NewerShown[] }) {
   );
 }
 
-export function ReplyForm({ requestId, to, seenMessageId }: { requestId: number; to: string; seenMessageId: number }) {
+export function ReplyForm({
+  requestId,
+  to,
+  seenMessageId,
+  initial,
+}: {
+  requestId: number;
+  to: string;
+  seenMessageId: number;
+  initial?: string;
+}) {
   return (
     <TextForm
       requestId={requestId}
       hidden={{ seen: String(seenMessageId) }}
+      initial={initial}
       name="reply"
       label="Reply"
       hint={`Emailed to ${to}. Never ask for a password, and never treat name, address, phone or card digits as proof of identity.`}
