@@ -5,9 +5,8 @@
 // thread runs its queued jobs back to back; admission control keeps at most
 // one waiting per thread (lib/passwords/admission.ts), so at most one hash
 // per thread holds its 19 MiB at a time.
-import { createRequire } from "node:module";
-import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { resolvePackage } from "@/lib/resolve-package";
 
 export type HashJob =
   | { op: "verify"; phc: string; password: string }
@@ -32,17 +31,9 @@ parentPort.on("message", (job) => {
 });
 `;
 
-/** The addon as the main thread would load it: from the started script's folder up, else from the working folder. */
+/** The addon as the main thread would load it. */
 export function addonPath(): string {
-  const bases = [process.argv[1], path.join(process.cwd(), "package.json")].filter(Boolean) as string[];
-  for (const base of bases) {
-    try {
-      return createRequire(path.resolve(base)).resolve("@node-rs/argon2");
-    } catch {
-      // try the next base
-    }
-  }
-  throw new Error("Cannot find @node-rs/argon2 from the started script or the working folder (run npm ci).");
+  return resolvePackage("@node-rs/argon2");
 }
 
 class HashThread {
