@@ -129,7 +129,7 @@ const dialect = new PgDialect();
  * postgres.js then parses and plans it once per connection and runs it in one
  * round trip, where drizzle's `execute` takes two (a describe, then the run)
  * and plans it every time. For hot statements whose text does not vary; a
- * connection with `?no_prepare=true` (PgBouncer in transaction mode) runs it
+ * connection with `?prepare=false` in DATABASE_URL (PgBouncer in transaction mode) runs it
  * unprepared. PGlite runs it as `execute` would.
  */
 export async function executePrepared<T>(db: Db, query: SQL): Promise<T[]> {

@@ -21,7 +21,7 @@ import type { FigureContext } from "../figures";
 
 const EMAILS = Number(process.env.BENCH_INBOUND_EMAILS || 2000);
 const ROUNDS = Number(process.env.BENCH_INBOUND_ROUNDS || 3);
-const WARM_UP = Number(process.env.BENCH_INBOUND_WARM_UP || 500);
+const WARM_UP = Number(process.env.BENCH_INBOUND_WARM_UP || EMAILS);
 const CONCURRENCY = 16;
 
 async function inParallel<T>(items: T[], width: number, fn: (item: T) => Promise<unknown>) {

@@ -2,15 +2,18 @@
 // instance's webhook stored are handed to its worker directly (leased to it by
 // their insert); due events (retries, events of an instance that died) are
 // claimed with a lease, so two instances never take the same one. Messages
-// are fetched a round at a time on the fetch thread, rounds are filed in one
-// transaction each (each email in its own if that fails), and acknowledged in
-// batch sends. While a round is filed, the next ones are fetched and the last
-// one's acknowledgements go out; filing itself stays one round at a time, in
-// order. A failed fetch is retried with backoff; the event is kept whatever happens.
+// are fetched a round at a time on the fetch thread; rounds are filed in two
+// lanes by sender, one transaction per lane (each email in its own if that
+// fails), and acknowledged in batch sends. While a round is filed, the next
+// ones are fetched and the last one's acknowledgements go out; each sender's
+// emails are filed one round at a time, in order. A failed fetch is retried
+// with backoff; the event is kept whatever happens.
 import { sql } from "drizzle-orm";
 import { executePrepared, rowsOf, type Db } from "@/db/client";
 import { sendAcknowledgements } from "./acknowledge";
 import { fetchReceivedEmails, FetchError } from "./fetch";
+import { bareAddress } from "../threading";
+import type { ReceivedEmail } from "./classify";
 import { fileInbound, type Fetched, type Filed } from "./file";
 
 /** After this many failed fetches the event is marked failed (kept, never deleted). */
@@ -74,37 +77,42 @@ async function markFailedAttempt(db: Db, event: Claimed, error: Error): Promise<
     where id = ${event.id}`);
 }
 
-type Round = { claimed: number; filed: Filed[]; retried: number };
-type FetchedRound = { claimed: number; fetched: (Fetched & { event: Claimed })[]; retried: number };
+type Round = { claimed: number; filed: Filed[] };
+type FetchedRound = { claimed: number; fetched: (Fetched & { event: Claimed })[] };
 
 /** Fetches the messages of claimed events, `concurrency` SDK calls at a time; a failed fetch is marked for a retry. */
 async function fetchClaimed(db: Db, claimed: readonly Claimed[], concurrency: number): Promise<FetchedRound> {
   const fetched: FetchedRound["fetched"] = [];
-  let retried = 0;
   const answers = await fetchReceivedEmails(db, claimed.map((event) => event.email_id), concurrency);
   for (const [i, event] of claimed.entries()) {
     const answer = answers[i];
     if (answer instanceof FetchError) {
-      retried++;
       await markFailedAttempt(db, event, answer);
     } else {
       fetched.push({ eventId: event.id, email: answer, event });
     }
   }
-  return { claimed: claimed.length, fetched, retried };
+  return { claimed: claimed.length, fetched };
+}
+
+/** Filing lanes side by side; a sender's emails always go to the same one. */
+const FILING_LANES = 2;
+
+function laneOf(email: ReceivedEmail): number {
+  const sender = bareAddress(email.from ?? "");
+  let hash = 0;
+  for (let i = 0; i < sender.length; i++) hash = (hash * 31 + sender.charCodeAt(i)) | 0;
+  return Math.abs(hash) % FILING_LANES;
 }
 
 /**
- * Files fetched rounds in one transaction, in arrival order; if that fails,
- * each email in its own, so that one bad email does not hold back the others.
+ * Files emails in one transaction, in arrival order; if that fails, each in
+ * its own, so that one bad email does not hold back the others.
  */
-async function fileRounds(db: Db, rounds: readonly FetchedRound[]): Promise<Round> {
-  const claimed = rounds.reduce((n, r) => n + r.claimed, 0);
-  let retried = rounds.reduce((n, r) => n + r.retried, 0);
-  const fetched = rounds.flatMap((r) => r.fetched).sort((a, b) => a.eventId - b.eventId); // as one by one
+async function fileLane(db: Db, fetched: readonly FetchedRound["fetched"][number][]): Promise<Filed[]> {
   if (fetched.length > 1) {
     try {
-      return { claimed, filed: await fileInbound(db, fetched), retried };
+      return await fileInbound(db, fetched);
     } catch (error) {
       console.error(`[inbound] filing ${fetched.length} events together failed (${(error as Error).message}); filing them one by one`);
     }
@@ -114,11 +122,24 @@ async function fileRounds(db: Db, rounds: readonly FetchedRound[]): Promise<Roun
     try {
       filed.push(...(await fileInbound(db, [item])));
     } catch (error) {
-      retried++;
       await markFailedAttempt(db, item.event, error as Error);
     }
   }
-  return { claimed, filed, retried };
+  return filed;
+}
+
+/**
+ * Files fetched rounds, each sender's emails in one lane, the lanes side by
+ * side. Every rule (caps, grouping, joining a request) compares only emails
+ * of one sender, which stay in one lane in arrival order, so the lanes change
+ * no outcome; they only keep two transactions' worth of work in flight.
+ */
+async function fileRounds(db: Db, rounds: readonly FetchedRound[]): Promise<Round> {
+  const fetched = rounds.flatMap((r) => r.fetched).sort((a, b) => a.eventId - b.eventId); // as one by one
+  const lanes = Array.from({ length: FILING_LANES }, () => [] as typeof fetched);
+  for (const item of fetched) lanes[laneOf(item.email)].push(item);
+  const filed = await Promise.all(lanes.filter((lane) => lane.length > 0).map((lane) => fileLane(db, lane)));
+  return { claimed: rounds.reduce((n, r) => n + r.claimed, 0), filed: filed.flat() };
 }
 
 const acksOf = (round: Round) => round.filed.flatMap((f) => (f.ack ? [f.ack] : []));
@@ -127,9 +148,9 @@ const acksOf = (round: Round) => round.filed.flatMap((f) => (f.ack ? [f.ack] : [
  * Rounds until none is due, as a pipeline. Up to `ahead` rounds are claimed
  * and fetched ahead of the filing (a claim that comes back full starts the
  * next at once: more are waiting). The filing takes every round fetched by
- * then, in one transaction, and stays one transaction at a time in arrival
- * order, so the rules see the emails as one by one. Acknowledgements go out
- * while the next rounds are filed, one send at a time.
+ * then (fileRounds), and filings follow one another in arrival order, so the
+ * rules see the emails as one by one. Acknowledgements go out while the next
+ * rounds are filed, one send at a time.
  */
 export async function drainDueInbound(
   db: Db,
