@@ -44,11 +44,11 @@ class HashThread {
 
   constructor(addon: string) {
     this.worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { addon } });
-    this.worker.unref(); // never the reason a CLI or test process stays alive
     this.worker.on("message", (reply: { id: number; value?: unknown; error?: string }) => {
       const job = this.pending.get(reply.id);
       if (!job) return;
       this.pending.delete(reply.id);
+      if (this.pending.size === 0) this.worker.unref();
       if (reply.error !== undefined) job.reject(new Error(reply.error));
       else job.resolve(reply.value);
     });
@@ -59,6 +59,9 @@ class HashThread {
     };
     this.worker.on("error", fail);
     this.worker.on("exit", (code) => fail(new Error(`The hashing thread stopped (exit code ${code}).`)));
+    // Idle, never the reason a CLI or test process stays alive; busy, kept until
+    // its answers are in. (After the listeners: adding one refs the worker again.)
+    this.worker.unref();
   }
 
   get queued() {
@@ -68,6 +71,7 @@ class HashThread {
   run(job: HashJob): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, ...job });
     });

@@ -60,10 +60,10 @@ class FetchThread {
 
   constructor() {
     this.worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { resend: resolvePackage("resend") } });
-    this.worker.unref(); // never the reason a CLI or test process stays alive
     this.worker.on("message", (reply: { id: number; answers: ThreadAnswer[] }) => {
       const job = this.pending.get(reply.id);
       this.pending.delete(reply.id);
+      if (this.pending.size === 0) this.worker.unref();
       job?.resolve(reply.answers);
     });
     const fail = (error: Error) => {
@@ -73,11 +73,15 @@ class FetchThread {
     };
     this.worker.on("error", fail);
     this.worker.on("exit", (code) => fail(new Error(`The inbound fetch thread stopped (exit code ${code}).`)));
+    // Idle, never the reason a CLI or test process stays alive; busy, kept until
+    // its answers are in. (After the listeners: adding one refs the worker again.)
+    this.worker.unref();
   }
 
   run(job: Job): Promise<ThreadAnswer[]> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, ...job });
     });
