@@ -356,7 +356,8 @@ export const inboundEvents = pgTable(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     svixId: text("svix_id").notNull(),
     emailId: text("email_id").notNull(),
-    // The event itself is in email_events (same svix_id): stored once.
+    // The event as it came: a received event is stored here only (delivery events are in email_events).
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     status: text("status", { enum: inboundStatuses }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
     nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),

@@ -83,7 +83,7 @@ describe("campaign with the outbox", () => {
       text: `Your message could not be delivered.\nMessage-ID: ${ours.get(emails[0])}`,
     });
     const [event] = rowsOf<{ id: number | string }>(
-      await db.execute(sql`insert into inbound_events (svix_id, email_id) values (${`msg_${report.id}`}, ${report.id}) returning id`),
+      await db.execute(sql`insert into inbound_events (svix_id, email_id, payload) values (${`msg_${report.id}`}, ${report.id}, '{}'::jsonb) returning id`),
     );
     const [filed] = await fileInbound(db, [{ eventId: Number(event.id), email: report }]);
     expect(filed.outcome).toBe("bounce");

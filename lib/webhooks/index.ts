@@ -3,8 +3,9 @@
 // is refused; delivered / bounced / complained / failed are recorded per
 // recipient and per sent email, and bounced or complained addresses are
 // suppressed from later sends. All or nothing, in one transaction.
-// email.received (support by email) is stored here and answered at once; the
-// inbound worker fetches and files it afterwards (decision 0007).
+// email.received (support by email) is stored, in inbound_events only, and
+// answered at once; the inbound worker fetches and files it afterwards
+// (decision 0007).
 import { Resend } from "resend";
 import { sql } from "drizzle-orm";
 import { executePrepared, rowsOf, type Db } from "@/db/client";
@@ -26,33 +27,41 @@ type ResendEvent = {
   data?: { email_id?: unknown; to?: unknown; bounce?: { type?: unknown } };
 };
 
-type Received = { svixId: string; emailId: string; email: string | null; payload: string };
+type Received = { svixId: string; emailId: string; payload: string };
 
 /**
- * Stores received events, both rows in one statement, and says which were new
- * (a svix-id seen before is a replay) and which inbound events they made (one
- * email announced twice is filed once). The inbound events are leased to this
- * instance as they are stored: its worker files them without claiming them.
+ * Stores received events in one statement and says which were new and which
+ * inbound events they made. A received event is stored once, in
+ * inbound_events (delivery events go to email_events). A svix-id seen before
+ * is a replay; the same email announced under a new svix-id is a new event
+ * that makes no second inbound event (it is filed once). The inbound events
+ * are leased to this instance as they are stored: its worker files them
+ * without claiming them.
  */
 async function insertReceived(db: Db, events: readonly Received[]): Promise<Map<string, Claimed | null>> {
   // One JSON parameter for the whole group: the same statement text (prepared once) for any group size.
-  const group = `[${events.map((e) => `{"svix_id":${JSON.stringify(e.svixId)},"email_id":${JSON.stringify(e.emailId)},"email":${JSON.stringify(e.email)},"payload":${e.payload}}`).join(",")}]`;
-  const rows = await executePrepared<{ svix_id: string; id: number | string | null; email_id: string | null }>(
+  const group = `[${events.map((e) => `{"svix_id":${JSON.stringify(e.svixId)},"email_id":${JSON.stringify(e.emailId)},"payload":${e.payload}}`).join(",")}]`;
+  const inserted = await executePrepared<{ id: number | string; svix_id: string; email_id: string }>(
     db,
     sql`
-      with v as (
-        select * from json_to_recordset(${group}::json) as x(svix_id text, email_id text, email text, payload jsonb)),
-      e as (
-        insert into email_events (svix_id, type, provider_message_id, email, payload)
-        select svix_id, 'email.received', email_id, email, payload from v
-        on conflict (svix_id) do nothing returning svix_id, provider_message_id),
-      i as (
-        insert into inbound_events (svix_id, email_id, attempts, next_attempt_at)
-        select svix_id, provider_message_id, 1, now() + make_interval(secs => ${LEASE_SECONDS}) from e
-        on conflict do nothing returning id, svix_id, email_id)
-      select e.svix_id, i.id, i.email_id from e left join i on i.svix_id = e.svix_id`,
+      insert into inbound_events (svix_id, email_id, payload, attempts, next_attempt_at)
+      select x.svix_id, x.email_id, x.payload, 1, now() + make_interval(secs => ${LEASE_SECONDS})
+      from json_to_recordset(${group}::json) as x(svix_id text, email_id text, payload jsonb)
+      on conflict do nothing
+      returning id, svix_id, email_id`,
   );
-  return new Map(rows.map((r) => [r.svix_id, r.id === null ? null : { id: Number(r.id), email_id: r.email_id!, attempts: 1 }]));
+  const stored = new Map<string, Claimed | null>(inserted.map((r) => [r.svix_id, { id: Number(r.id), email_id: r.email_id, attempts: 1 }]));
+  const others = events.filter((e) => !stored.has(e.svixId));
+  if (others.length > 0) {
+    // Not inserted: a replayed svix-id, or a new event about an email received before.
+    const seen = await executePrepared<{ svix_id: string }>(
+      db,
+      sql`select svix_id from inbound_events where svix_id in (select json_array_elements_text(${JSON.stringify(others.map((e) => e.svixId))}::json))`,
+    );
+    const replays = new Set(seen.map((r) => r.svix_id));
+    for (const e of others) if (!replays.has(e.svixId)) stored.set(e.svixId, null);
+  }
+  return stored;
 }
 
 // Group commit: events that arrive while writes are under way are written
@@ -157,7 +166,7 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
 
   if (type === "email.received") {
     if (!messageId) return { status: 400, body: { ok: false, error: "The event names no email_id." } };
-    const stored = await storeReceived(db, { svixId: id, emailId: messageId, email, payload: storablePayload(rawBody, event) });
+    const stored = await storeReceived(db, { svixId: id, emailId: messageId, payload: storablePayload(rawBody, event) });
     if (!stored.fresh) return { status: 400, body: { ok: false, error: "This event was already received." } };
     if (stored.inbound) handOffInbound(db, [stored.inbound]);
     return { status: 200, body: { ok: true } };

@@ -233,8 +233,8 @@ describe("support by email", () => {
     const orphan = uniqueEmail("orphan");
     const left = fake.receive({ from: orphan, to: [SUPPORT], subject: "Left behind", text: "Anyone?" });
     await testDb().db.execute(sql`
-      insert into inbound_events (svix_id, email_id, attempts, next_attempt_at)
-      values (${`msg_orphan_${left.id}`}, ${left.id}, 1, now() - interval '1 second')`);
+      insert into inbound_events (svix_id, email_id, payload, attempts, next_attempt_at)
+      values (${`msg_orphan_${left.id}`}, ${left.id}, ${receivedEvent(left)}::jsonb, 1, now() - interval '1 second')`);
     kickInboundWorker(testDb().db);
     await inboundWorkerIdle();
     const [claimed] = rowsOf<{ attempts: number; status: string }>(
