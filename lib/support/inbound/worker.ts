@@ -13,9 +13,11 @@ async function loop(db: Db, worker: NonNullable<typeof state.__resetDeskInbound>
   for (;;) {
     worker.again = false;
     const { claimed } = await drainDueInbound(db);
-    if (claimed > 0) continue;
+    if (claimed > 0 || worker.again) continue;
     const due = await nextDueInSeconds(db);
-    if (due === null && !worker.again) return;
+    // Kicked meanwhile: an event was handed off (leased to us, so not "due" for a minute).
+    if (worker.again) continue;
+    if (due === null) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, Math.min(due ?? 0, 30) * 1000 + 50);
       worker.wake = () => {
