@@ -502,6 +502,7 @@ export const inboundEvents = pgTable(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     svixId: text("svix_id").notNull(),
     emailId: text("email_id").notNull(),
+    // The event as it came: a received event is stored here only (delivery events are in email_events).
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     status: text("status", { enum: inboundStatuses }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
@@ -516,7 +517,8 @@ export const inboundEvents = pgTable(
   (t) => [
     uniqueIndex("inbound_events_svix_id_key").on(t.svixId),
     uniqueIndex("inbound_events_email_id_key").on(t.emailId),
-    index("inbound_events_due_idx").on(t.status, t.nextAttemptAt),
+    // Only the events still to do: the claim's scan stays small however many are done.
+    index("inbound_events_due_idx").on(t.nextAttemptAt).where(sql`status = 'pending'`),
   ],
 );
 

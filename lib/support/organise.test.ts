@@ -1,8 +1,8 @@
 // Topics, merges and presence on a request: a topic change is audited; a
 // merge keeps the messages in time order on the survivor, moves the thread's
 // Message-IDs, repoints earlier merges and takes the request out of every
-// queue; email replies to either reference land on the survivor (one by one
-// and in a batch); email gets a topic from the rules at filing; a request
+// queue; email replies to either reference land on the survivor (alone
+// and in a round); email gets a topic from the rules at filing; a request
 // page names the other agents who opened it in the last few minutes.
 import { randomBytes } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
@@ -14,7 +14,7 @@ import { readCounters } from "@/lib/campaigns/counters";
 import { resetEnvCache } from "@/lib/env";
 import { uniqueEmail, withTestDb } from "@/test/db";
 import { claimRequest, getRequestForAgent, replyToRequest } from "./index";
-import { fileInbound, fileInboundBatch } from "./inbound/file";
+import { fileInbound } from "./inbound/file";
 import type { ReceivedEmail } from "./inbound/classify";
 import { changeTopic, mergeRequests, relatedRequests } from "./organise";
 import { presenceText, viewRequest } from "./presence";
@@ -164,7 +164,7 @@ describe("email after a merge, and topics from the rules", () => {
   const messagesOf = async (requestId: number) =>
     testDb().db.select({ body: supportMessages.body }).from(supportMessages).where(eq(supportMessages.requestId, requestId)).orderBy(asc(supportMessages.id));
 
-  it("files replies to the merged request's reference or Message-ID on the survivor, one by one and in a batch", async () => {
+  it("files replies to the merged request's reference or Message-ID on the survivor, alone and in a round", async () => {
     const { db } = testDb();
     const actor = await agent();
     const email = uniqueEmail("threaded");
@@ -173,14 +173,13 @@ describe("email after a merge, and topics from the rules", () => {
     await mergeRequests(db, actor, { mergedId: b.id, survivorId: a.id });
 
     const byToken = await received({ from: email, to: [replyAddressFor(b.reference)], text: "by token, one" });
-    // (the single path hands back the driver's bigint as it came: a string on postgres.js)
-    const one = await fileInbound(db, byToken.eventId, byToken.email);
+    const [one] = await fileInbound(db, [byToken]);
     expect([one.outcome, Number(one.requestId)]).toEqual(["message", a.id]);
     const batch = [
       await received({ from: email, to: [replyAddressFor(b.reference)], text: "by token, batch" }),
       await received({ from: email, to: [SUPPORT], headers: { "In-Reply-To": b.ours }, text: "by thread id, batch" }),
     ];
-    expect((await fileInboundBatch(db, batch)).map((f) => [f.outcome, Number(f.requestId)])).toEqual([
+    expect((await fileInbound(db, batch)).map((f) => [f.outcome, Number(f.requestId)])).toEqual([
       ["message", a.id],
       ["message", a.id],
     ]);
@@ -192,8 +191,8 @@ describe("email after a merge, and topics from the rules", () => {
     const { db } = testDb();
     const phishing = await received({ from: uniqueEmail("rules"), to: [SUPPORT], subject: "Is this a scam?", text: "Got a strange mail." });
     const card = await received({ from: uniqueEmail("rules"), to: [SUPPORT], subject: "Hello", text: "Is my card safe?" });
-    const single = await fileInbound(db, phishing.eventId, phishing.email);
-    const [batched] = await fileInboundBatch(db, [card]);
+    const [single] = await fileInbound(db, [phishing]);
+    const [batched] = await fileInbound(db, [card]);
     const topicOf = async (id: number | null) => (await db.select({ topic: supportRequests.topic }).from(supportRequests).where(eq(supportRequests.id, Number(id))))[0].topic;
     expect(await topicOf(single.requestId)).toBe("genuine");
     expect(await topicOf(batched.requestId)).toBe("card");
