@@ -86,7 +86,7 @@ test("an agent inserts a saved reply into a reply, filled for the customer, edit
 
   // Without JavaScript: the picker is a plain GET form.
   const agent = await signedIn(browser, E2E_AGENT, E2E_PASSWORDS.agent, false);
-  await agent.goto("/support?filter=open");
+  await agent.goto(`/support?filter=open&q=${reference}`);
   await agent.getByRole("link", { name: reference! }).click();
   await expect(agent.getByRole("heading", { level: 1, name: `Request ${reference}` })).toBeVisible();
   await agent.getByLabel("Saved answer").selectOption({ label: "Was my card number stolen?" });
@@ -100,7 +100,7 @@ test("an agent inserts a saved reply into a reply, filled for the customer, edit
 
   // With JavaScript: the same, edited before sending.
   const live = await signedIn(browser, E2E_AGENT, E2E_PASSWORDS.agent);
-  await live.goto("/support?filter=open");
+  await live.goto(`/support?filter=open&q=${reference}`);
   await live.getByRole("link", { name: reference! }).click();
   await live.getByLabel("Saved answer").selectOption({ label: "Was my card number stolen?" });
   await live.getByRole("button", { name: "Insert saved answer" }).click();
