@@ -32,5 +32,9 @@ export async function register() {
     import("./lib/support/inbound/worker")
       .then(({ kickInboundWorker }) => kickInboundWorker())
       .catch((error) => console.error("[inbound] could not start:", error));
+    // Bulk answers a restart interrupted resume here (their cursor is in the database).
+    import("./lib/support/bulk/worker")
+      .then(({ kickBulkAnswers }) => kickBulkAnswers())
+      .catch((error) => console.error("[bulk] could not start:", error));
   }, 1000).unref();
 }

@@ -50,6 +50,10 @@ export default defineConfig({
       RESEND_WEBHOOK_SECRET: process.env.RESEND_WEBHOOK_SECRET || `whsec_${randomBytes(24).toString("base64")}`,
       E2E_SERVER_LOG: serverLogPath(port),
       RATE_LIMIT_SIGNIN_PER_IP: "100000",
+      // The e2e agent and admin sign in from nearly every spec, every attempt counting against
+      // one account in a 15-minute window; the per-account limit is tested on its own servers
+      // (two-instances, client-address).
+      RATE_LIMIT_SIGNIN_PER_ACCOUNT: "1000",
       RATE_LIMIT_LINK_PER_IP: "100000",
       RATE_LIMIT_TOKEN_PER_IP: "100000",
       RATE_LIMIT_CONTACT_PER_IP: "100000",

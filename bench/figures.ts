@@ -54,7 +54,7 @@ export async function runFigures(names: string[], ctx: FigureContext, results: R
       const existing = results[name];
       results[name] = existing && typeof existing === "object" ? { ...(existing as object), ...out } : out;
     } catch (error) {
-      ctx.log(`  figure ${name} failed: ${(error as Error).stack ?? error}`);
+      ctx.log(`  figure ${name} failed: ${(error as Error).stack ?? error}${(error as Error).cause ? `\n  cause: ${String((error as Error).cause)}` : ""}`);
       results[name] = { error: String((error as Error).message ?? error) };
     }
     ctx.log(`  figure ${name} took ${Math.round((Date.now() - started) / 1000)} s`);

@@ -3,6 +3,7 @@
 import { parseArgs } from "node:util";
 import { seedDemo, DEMO_ACCOUNTS } from "@/db/seed";
 import { upsertUser } from "@/lib/accounts";
+import { bulkAnswerCommand } from "./bulk-commands";
 import { CliError, type Command } from "./context";
 import { incidentCommands } from "./incident-commands";
 
@@ -57,4 +58,5 @@ export const commands: Record<string, Command> = {
   "seed-demo": seedDemoCommand,
   "create-user": createUser,
   ...incidentCommands,
+  "bulk-answer": bulkAnswerCommand,
 };

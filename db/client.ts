@@ -3,7 +3,8 @@
 // Created lazily (never during `next build`) and cached on globalThis so that
 // every bundle of the Next server shares it.
 import path from "node:path";
-import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type { SQL } from "drizzle-orm";
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 import { acquireDataFolderLock } from "./lock";
 
@@ -119,4 +120,19 @@ export async function closeDb() {
 export function rowsOf<T>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Rows of a statement run as a prepared statement where the driver has them:
+ * postgres.js then parses and plans it once per connection and runs it in one
+ * round trip, where drizzle's `execute` takes two (a describe, then the run)
+ * and plans it every time. For hot statements whose text does not vary; a
+ * connection with `?prepare=false` in DATABASE_URL (PgBouncer in transaction mode) runs it
+ * unprepared. PGlite runs it as `execute` would.
+ */
+export async function executePrepared<T>(db: Db, query: SQL): Promise<T[]> {
+  const prepared = db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, "prepared", false);
+  return rowsOf<T>(await prepared.execute());
 }

@@ -423,6 +423,8 @@ export const bulkAnswers = pgTable("bulk_answers", {
   /** the last target request id processed (targets are worked in id order) */
   cursor: bigint("cursor", { mode: "number" }).notNull().default(0),
   leaseUntil: ts("lease_until"),
+  /** the runner holding the lease (host:pid:random): only it may advance the job */
+  leaseOwner: text("lease_owner"),
   lastError: text("last_error"),
   createdAt: ts("created_at").notNull().defaultNow(),
   updatedAt: ts("updated_at").notNull().defaultNow(),
@@ -461,6 +463,8 @@ export const bulkDeliveries = pgTable(
     bulkAnswerId: bigint("bulk_answer_id", { mode: "number" }).notNull(),
     /** the reply message recorded on the request */
     messageId: bigint("message_id", { mode: "number" }),
+    /** the email's threading headers (Message-ID, In-Reply-To, References), fixed when recorded: a send retried after a crash is byte-identical, so the provider's idempotency key deduplicates it */
+    emailHeaders: jsonb("email_headers").$type<Record<string, string>>(),
     /** set once the email went out (the transport call returned) */
     emailedAt: ts("emailed_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
@@ -498,6 +502,7 @@ export const inboundEvents = pgTable(
     id: bigserial("id", { mode: "number" }).primaryKey(),
     svixId: text("svix_id").notNull(),
     emailId: text("email_id").notNull(),
+    // The event as it came: a received event is stored here only (delivery events are in email_events).
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     status: text("status", { enum: inboundStatuses }).notNull().default("pending"),
     attempts: integer("attempts").notNull().default(0),
@@ -512,7 +517,8 @@ export const inboundEvents = pgTable(
   (t) => [
     uniqueIndex("inbound_events_svix_id_key").on(t.svixId),
     uniqueIndex("inbound_events_email_id_key").on(t.emailId),
-    index("inbound_events_due_idx").on(t.status, t.nextAttemptAt),
+    // Only the events still to do: the claim's scan stays small however many are done.
+    index("inbound_events_due_idx").on(t.nextAttemptAt).where(sql`status = 'pending'`),
   ],
 );
 

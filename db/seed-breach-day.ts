@@ -7,16 +7,18 @@ import { sql } from "drizzle-orm";
 import { rowsOf, type Db } from "./client";
 import { incidentCountsByScan } from "@/lib/campaigns/metrics";
 import { newReference } from "@/lib/support/requests";
+import type { Topic } from "@/lib/support/topics";
 
 const HOUR = 3600 * 1000;
 
-const QUESTIONS = [
-  "I can't sign in since this morning. It says my password has expired.",
-  "Was my card number stolen too? I used it last month.",
-  "I got an email saying my password was reset. Is that email really from you?",
-  "Please delete my account and all my data.",
-  "The reset link in the email says it has expired. Can you send another?",
-  "I don't have access to that email address any more. How do I get into my account?",
+// What customers ask on the day, with the topic an agent would file each under.
+const QUESTIONS: { body: string; topic: Topic }[] = [
+  { body: "I can't sign in since this morning. It says my password has expired.", topic: "sign-in" },
+  { body: "Was my card number stolen too? I used it last month.", topic: "card" },
+  { body: "I got an email saying my password was reset. Is that email really from you?", topic: "genuine" },
+  { body: "Please delete my account and all my data.", topic: "data" },
+  { body: "The reset link in the email says it has expired. Can you send another?", topic: "sign-in" },
+  { body: "I don't have access to that email address any more. How do I get into my account?", topic: "other" },
 ];
 
 const REPLY =
@@ -72,14 +74,15 @@ export async function seedBreachDay(db: Db, log: (line: string) => void = () => 
       const i = c.n - 21;
       const state = i < 14 ? "open" : i < 24 ? "waiting" : "resolved";
       const at = new Date(started + 8 * HOUR + i * 0.35 * HOUR);
+      const question = QUESTIONS[i % QUESTIONS.length];
       const [request] = rowsOf<{ id: number }>(
         await tx.execute(sql`
-          insert into support_requests (reference, email, name, user_id, status, assigned_to, created_at, updated_at, resolved_at)
-          values (${newReference()}, ${c.email}, ${`Demo Customer ${c.n}`}, ${c.id}, ${state}, ${state === "open" ? null : (agent?.id ?? null)},
+          insert into support_requests (reference, email, name, user_id, status, topic, assigned_to, created_at, updated_at, resolved_at)
+          values (${newReference()}, ${c.email}, ${`Demo Customer ${c.n}`}, ${c.id}, ${state}, ${question.topic}, ${state === "open" ? null : (agent?.id ?? null)},
                   ${at.toISOString()}, ${at.toISOString()}, ${state === "resolved" ? new Date(at.getTime() + HOUR).toISOString() : null})
           returning id`),
       );
-      await tx.execute(sql`insert into support_messages (request_id, kind, body, created_at) values (${request.id}, 'customer', ${QUESTIONS[i % QUESTIONS.length]}, ${at.toISOString()})`);
+      await tx.execute(sql`insert into support_messages (request_id, kind, body, created_at) values (${request.id}, 'customer', ${question.body}, ${at.toISOString()})`);
       if (state !== "open" && agent) {
         await tx.execute(sql`
           insert into support_messages (request_id, kind, author_id, body, created_at)

@@ -7,6 +7,7 @@ import { upsertUser } from "@/lib/accounts";
 import { env } from "@/lib/env";
 import { demoNotice } from "@/lib/incident/demo-notice";
 import { hashPassword } from "@/lib/passwords";
+import { seedSavedReplies } from "@/lib/support/saved-reply-seed";
 import { seedBreachDay } from "./seed-breach-day";
 
 // Demo-only sign-ins, printed at start. seed-demo refuses to run in production.
@@ -99,6 +100,9 @@ export async function seedDemo(
   }
   report.created += missing.length;
   report.existing += emails.length - missing.length;
+  // Answers to the notice's FAQ, ready for the desk's bulk answers.
+  const replies = await seedSavedReplies(db, demoNotice(brand, env().SUPPORT_EMAIL).faq);
+  if (replies > 0) log(`Created ${replies} saved replies from the notice's questions.`);
   if (options.breachDay) await seedBreachDay(db, log);
   return report;
 }

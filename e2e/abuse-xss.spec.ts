@@ -57,7 +57,7 @@ test("stored: contact name and message, agent reply and note, agent name — tex
   watchForScripts(agent);
   await signIn(agent, E2E_AGENT, E2E_PASSWORDS.agent);
   await expect(agent).not.toHaveURL(/\/login/);
-  await agent.goto("/support?filter=open");
+  await agent.goto(`/support?filter=open&q=${reference}`); // the queue pages by 50: search, as agents do
   await expect(agent.getByRole("row").filter({ hasText: reference })).toContainText(name);
   await expectInert(agent, "/support");
   await agent.getByRole("link", { name: reference }).click();

@@ -32,6 +32,6 @@ test("a test email sent from /dev/mailbox becomes an email request with a thread
 
   await signIn(page, E2E_AGENT, E2E_PASSWORDS.agent);
   await expect(page).not.toHaveURL(/\/login/);
-  await page.goto("/support");
+  await page.goto(`/support?q=${encodeURIComponent(address)}`); // the queue pages by 50: search, as agents do
   await expect(page.getByRole("row").filter({ hasText: address }).getByTestId("request-channel")).toHaveText("Email");
 });

@@ -25,9 +25,9 @@ async function signedInPage(browser: Browser, email: string, password: string): 
   return page;
 }
 
-/** Opens a request from the open queue by its reference. */
+/** Opens a request from the open queue by its reference (searched for: the queue pages by 50). */
 async function openRequest(agent: Page, reference: string) {
-  await agent.goto("/support?filter=open");
+  await agent.goto(`/support?filter=open&q=${reference}`);
   await agent.getByRole("link", { name: reference }).click();
   await expect(agent.getByRole("heading", { level: 1, name: `Request ${reference}` })).toBeVisible();
 }
@@ -100,7 +100,7 @@ test.describe("with sign-in", () => {
     await waitForEmail(request, customer, /We received your message/, started);
 
     const agent = await signedInPage(browser, E2E_AGENT, E2E_PASSWORDS.agent);
-    await agent.goto("/support");
+    await agent.goto(`/support?q=${reference}`);
     await expect(agent.getByRole("heading", { level: 1, name: "Support desk" })).toBeVisible();
     await expect(agent.getByRole("heading", { level: 2, name: "Requests" })).toBeVisible();
     const row = agent.getByRole("row").filter({ hasText: reference });
@@ -120,9 +120,9 @@ test.describe("with sign-in", () => {
 
     await agent.getByRole("button", { name: "Mark resolved" }).click();
     await expect(agent.getByRole("status").filter({ hasText: "The request is resolved." })).toBeVisible();
-    await agent.goto("/support?filter=open");
+    await agent.goto(`/support?filter=open&q=${reference}`);
     await expect(agent.getByRole("link", { name: reference })).toHaveCount(0);
-    await agent.goto("/support?filter=resolved");
+    await agent.goto(`/support?filter=resolved&q=${reference}`);
     await expect(agent.getByRole("link", { name: reference })).toBeVisible();
     await agent.context().close();
   });
@@ -220,7 +220,7 @@ test.describe("with sign-in", () => {
     agent.on("dialog", (dialog) => {
       throw new Error(`unexpected dialog: ${dialog.message()}`);
     });
-    await agent.goto("/support?filter=open");
+    await agent.goto(`/support?filter=open&q=${reference}`);
     await expect(agent.getByRole("row").filter({ hasText: reference })).toContainText(name);
     await openRequest(agent, reference);
     await expect(agent.getByText(message)).toBeVisible();

@@ -68,6 +68,10 @@ const schema = z
     CAMPAIGN_ENQUEUE_CHUNK: int(5000, 100, 100000),
     CAMPAIGN_WORKER_IN_APP: bool.optional(),
     EXPIRY_BATCH_SIZE: int(10000, 100, 1000000),
+    // Bulk answers (decision 0015): requests per committed batch (one provider
+    // call each, so at most 100) and how long a runner's lease lasts unrenewed.
+    BULK_ANSWER_BATCH_SIZE: int(100, 1, 100),
+    BULK_ANSWER_LEASE_SECONDS: int(30, 2, 3600),
     // A session unused this long is ended (besides the 8-hour absolute lifetime).
     SESSION_IDLE_MINUTES: int(30, 1, 480),
     // false (none), a hop count, or trusted addresses and ranges (lib/http/client-address.mjs).

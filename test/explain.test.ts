@@ -17,15 +17,20 @@ import { passkeyOfferDue, passkeysOf } from "@/lib/passkeys";
 import { countLiveSessions, createDeviceSession, liveSessionsOf } from "@/lib/sessions";
 import { loadPublishedNotice, noticeForEditing } from "@/lib/incident/notice";
 import { listStaff } from "@/lib/support/agents";
+import { findCustomers } from "@/lib/support/lookup";
+import { relatedRequests } from "@/lib/support/organise";
+import { viewRequest } from "@/lib/support/presence";
 import { customerOverview, findCustomerByEmail } from "@/lib/support/customers";
-import { listQueue } from "@/lib/support/queue";
+import { listQueue, takeNext } from "@/lib/support/queue";
 import { getRequestForAgent } from "@/lib/support/requests";
+import { bulkAnswerView, previewSelection, recentBulkAnswers } from "@/lib/support/bulk";
+import { listSavedReplies, savedRepliesForRequest, savedReplyForRequest } from "@/lib/support/saved-reply-store";
 import { createTestDatabase } from "./databases";
 
 // The issue's five, and the tables that grow with every sign-in and every email.
-const BIG_TABLES = ["users", "sent_emails", "audit_events", "campaign_recipients", "support_messages", "device_sessions", "passkeys", "inbound_events"];
+const BIG_TABLES = ["users", "sent_emails", "audit_events", "campaign_recipients", "support_requests", "support_messages", "support_thread_ids", "support_request_views", "device_sessions", "passkeys", "inbound_events", "bulk_answer_targets", "bulk_deliveries"];
 
-type Ids = { admin: number; agent: number; customer: number; customerEmail: string; campaign: number; request: number; job: number; sid: string };
+type Ids = { admin: number; agent: number; customer: number; customerEmail: string; campaign: number; request: number; job: number; sid: string; savedReply: number; bulkAnswer: number };
 type PageFunction = { page: string; name: string; run: (db: Db, ids: Ids) => Promise<unknown> };
 
 export const PAGE_FUNCTIONS: PageFunction[] = [
@@ -52,9 +57,38 @@ export const PAGE_FUNCTIONS: PageFunction[] = [
   { page: "/admin/notice", name: "noticeForEditing", run: (db, ids) => noticeForEditing(db, { id: ids.admin, email: "admin@explain.example.com", name: null, role: "admin" }) },
   { page: "/notice", name: "loadPublishedNotice", run: (db) => loadPublishedNotice(db) },
   { page: "/support (each view)", name: "listQueue", run: async (db, ids) => Promise.all((["open", "mine", "waiting", "resolved"] as const).map((f) => listQueue(db, ids.agent, f))) },
+  { page: "/support (a topic, a deep page, the page before)", name: "listQueue", run: async (db, ids) => Promise.all([
+    listQueue(db, ids.agent, { filter: "open", topic: "card" }),
+    listQueue(db, ids.agent, { filter: "waiting" }, { after: ids.request }),
+    listQueue(db, ids.agent, { filter: "mine", topic: "card" }, { before: ids.request }),
+  ]) },
+  { page: "/support (search: reference, address prefix, words)", name: "listQueue", run: async (db, ids) => Promise.all([
+    listQueue(db, ids.agent, { filter: "open", q: "RD-EX000777" }),
+    listQueue(db, ids.agent, { filter: "open", q: "c77" }),
+    listQueue(db, ids.agent, { filter: "resolved", topic: "card", q: "locked account" }),
+  ]) },
+  { page: "/support (Take next)", name: "takeNext", run: async (db, ids) => Promise.all([
+    takeNext(db, ids.agent, { filter: "open" }),
+    takeNext(db, ids.agent, { filter: "waiting", topic: "card" }),
+    takeNext(db, ids.agent, { filter: "open", q: "locked account" }),
+  ]) },
   { page: "/support/requests/[id]", name: "getRequestForAgent", run: (db, ids) => getRequestForAgent(db, ids.agent, ids.request) },
+  { page: "/support/requests/[id]", name: "viewRequest", run: (db, ids) => viewRequest(db, ids.agent, ids.request) },
+  { page: "/support/requests/[id]", name: "relatedRequests", run: (db, ids) => relatedRequests(db, ids.agent, { id: ids.request, email: "c777@explain.example.com" }) },
   { page: "/support (lookup by email)", name: "findCustomerByEmail", run: (db, ids) => findCustomerByEmail(db, ids.agent, ids.customerEmail) },
+  { page: "/support/customers (lookup: exact, address prefix, name prefix)", name: "findCustomers", run: async (db, ids) => Promise.all([
+    findCustomers(db, ids.agent, ids.customerEmail),
+    findCustomers(db, ids.agent, "c77"),
+    findCustomers(db, ids.agent, "customer 77"),
+  ]) },
   { page: "/support/customers/[id]", name: "customerOverview", run: (db, ids) => customerOverview(db, ids.agent, ids.customer) },
+  { page: "/admin/saved-replies", name: "listSavedReplies", run: (db, ids) => listSavedReplies(db, ids.admin, { includeArchived: true }) },
+  { page: "/support/requests/[id]", name: "savedRepliesForRequest", run: (db, ids) => savedRepliesForRequest(db, ids.agent, ids.request) },
+  { page: "/support/bulk (selected)", name: "previewSelection", run: (db, ids) => previewSelection(db, ids.agent, { kind: "ids", ids: [ids.request, ids.request + 1] }) },
+  { page: "/support/bulk (all matching)", name: "previewSelection", run: (db, ids) => Promise.all((["open", "mine", "waiting", "resolved"] as const).map((filter) => previewSelection(db, ids.agent, { kind: "query", query: { filter, topic: "card", q: "RD-EX777" } }))) },
+  { page: "/support/bulk", name: "recentBulkAnswers", run: (db, ids) => recentBulkAnswers(db, ids.agent) },
+  { page: "/support/bulk/[id]", name: "bulkAnswerView", run: (db, ids) => bulkAnswerView(db, ids.agent, ids.bulkAnswer) },
+  { page: "/support/requests/[id]?savedReply=", name: "savedReplyForRequest", run: (db, ids) => savedReplyForRequest(db, ids.agent, ids.savedReply, ids.request) },
 ];
 
 let captured: { query: string; params: unknown[] }[] = [];
@@ -84,14 +118,33 @@ async function seed(db: Db): Promise<Ids> {
     select ${campaign}, u.id, u.email, (array['pending', 'sent', 'delivered'])[1 + u.id % 3] from users u where u.role = 'customer'`);
   await db.execute(sql`
     insert into support_requests (reference, email, name, user_id, status, created_at)
-    select 'RD-EX' || g, 'c' || g || '@explain.example.com', 'Customer ' || g, null, (array['open', 'waiting', 'resolved'])[1 + g % 3], now() - make_interval(secs => g)
+    select 'RD-EX' || lpad(g::text, 6, '0'), 'c' || g || '@explain.example.com', 'Customer ' || g, null, (array['open', 'waiting', 'resolved'])[1 + g % 3], now() - make_interval(secs => g)
     from generate_series(1, 3000) g`);
   await db.execute(sql`update support_requests r set user_id = u.id from users u where u.email = r.email`);
   await db.execute(sql`
     insert into support_messages (request_id, kind, body)
-    select r.id, 'customer', 'Help with ' || r.reference from support_requests r, generate_series(1, 3)`);
-  const { id: request } = await one<{ id: number }>(sql`select id from support_requests where reference = 'RD-EX777'`);
+    select r.id, 'customer', 'Help with ' || r.reference || (array[' my card', ' my locked account', ' the notice'])[1 + (r.id + g) % 3]
+    from support_requests r, generate_series(1, 3) g`);
+  await db.execute(sql`update support_requests set topic = (array['sign-in', 'card', 'genuine', 'data', 'other'])[1 + id % 5]`);
+  await db.execute(sql`update support_requests set assigned_to = ${agent} where id % 4 = 0`);
+  await db.execute(sql`insert into support_request_views (request_id, agent_id, seen_at) select id, ${admin}, now() - make_interval(secs => id) from support_requests`);
+  const { id: request } = await one<{ id: number }>(sql`select id from support_requests where reference = 'RD-EX000777'`);
   const { id: job } = await one<{ id: number }>(sql`insert into jobs (kind, scope, at) values ('expiry', '{"kind":"customers"}', now()) returning id`);
+  await db.execute(sql`insert into saved_replies (title, body, topic) select 'Answer ' || g, 'Hello {{name}}, about {{reference}}.', 'card' from generate_series(1, 40) g`);
+  const { id: savedReply } = await one<{ id: number }>(sql`select id from saved_replies where title = 'Answer 7'`);
+  // Bulk answers: a few jobs of 1,000 targets each, outcomes and deliveries.
+  await db.execute(sql`
+    insert into bulk_answers (client_key, created_by, saved_reply_id, title, body, selection, total)
+    select 'key-' || g, ${agent}, ${savedReply}, 'Answer 7', 'Hello', '{}'::jsonb, 1000 from generate_series(1, 20) g`);
+  const { id: bulkAnswer } = await one<{ id: number }>(sql`select id from bulk_answers where client_key = 'key-7'`);
+  await db.execute(sql`
+    insert into bulk_answer_targets (bulk_answer_id, request_id, seen_message_id, outcome)
+    select b.id, r.id, 0, (array['sent', 'stale', 'duplicate', 'sent'])[1 + r.id % 4]
+    from bulk_answers b cross join (select id from support_requests order by id limit 1000) r`);
+  await db.execute(sql`
+    insert into bulk_deliveries (request_id, saved_reply_id, seen_message_id, bulk_answer_id, emailed_at)
+    select t.request_id, ${savedReply}, t.bulk_answer_id, t.bulk_answer_id, case when t.request_id % 5 = 0 then null else now() end
+    from bulk_answer_targets t where t.outcome = 'sent'`);
   await db.execute(sql`
     insert into metric_snapshots (at, counts)
     select date_trunc('minute', now()) - make_interval(mins => g), jsonb_build_object('expired', g) from generate_series(1, 3000) g`);
@@ -99,7 +152,7 @@ async function seed(db: Db): Promise<Ids> {
   const sid = await createDeviceSession(db, { userId: Number(customer.id), method: "password", userAgent: "Mozilla/5.0 (X11; Linux x86_64) Chrome/140.0", ip: "192.0.2.7" });
   await db.execute(sql`analyze`);
   // bigint ids come back as strings from the postgres driver
-  return { admin: Number(admin), agent: Number(agent), customer: Number(customer.id), customerEmail: customer.email, campaign: Number(campaign), request: Number(request), job: Number(job), sid };
+  return { admin: Number(admin), agent: Number(agent), customer: Number(customer.id), customerEmail: customer.email, campaign: Number(campaign), request: Number(request), job: Number(job), sid, savedReply: Number(savedReply), bulkAnswer: Number(bulkAnswer) };
 }
 
 type PlanNode = { "Node Type": string; "Relation Name"?: string; Plans?: PlanNode[] };

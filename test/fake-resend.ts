@@ -6,7 +6,7 @@
 // Receiving: tests put an inbound email with receive() and the SDK's
 // emails.receiving.get(id) reads it back (GET /emails/receiving/:id, shaped
 // as the SDK's GetReceivingEmailResponseSuccess); failReceiving(n) makes the
-// next n fetches answer 500.
+// next n fetches answer 500, delayReceiving(ms) makes them slow.
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -63,16 +63,45 @@ export type FakeResend = {
   setAnswerDelay(ms: number): void;
   /** stores an inbound email as Resend's receiving would; returns it (its id is the event's email_id) */
   receive(input: InboundInput): GetReceivingEmailResponseSuccess;
+  /** stores inbound emails built elsewhere (inboundEmail), as receive() does */
+  store(emails: readonly GetReceivingEmailResponseSuccess[]): void;
   /** the next `count` receiving fetches answer 500 */
   failReceiving(count: number): void;
+  /** receiving fetches answer after `ms` (0: at once) */
+  delayReceiving(ms: number): void;
   close(): Promise<void>;
 };
+
+/** An inbound email as Resend's receiving would hold it: the test's input, the rest filled in. */
+export function inboundEmail(input: InboundInput): GetReceivingEmailResponseSuccess {
+  return {
+    object: "email",
+    id: input.id ?? randomUUID(),
+    created_at: new Date().toISOString(),
+    subject: "",
+    bcc: null,
+    cc: null,
+    reply_to: null,
+    received_for: input.to,
+    html: null,
+    text: null,
+    headers: {},
+    message_id: `<${randomUUID()}@mail.example.net>`,
+    attachments: [],
+    ...input,
+  };
+}
 
 type Stored = { bodyHash: string; status: number; body: unknown } | { inProgress: true; bodyHash: string };
 
 function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { "content-type": "application/json", ...headers });
-  res.end(JSON.stringify(body));
+  sendJson(res, status, JSON.stringify(body), headers);
+}
+
+// With its length, the answer goes out in one write (not chunked): a benchmark's provider should cost little.
+function sendJson(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) {
+  res.writeHead(status, { "content-type": "application/json", "content-length": String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
@@ -92,24 +121,26 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   const keys = new Map<string, Stored>();
   let failures = options.failures;
   let answerDelayMs = options.answerDelayMs ?? 0;
-  const received = new Map<string, GetReceivingEmailResponseSuccess>();
+  const received = new Map<string, string>(); // id → the email as JSON, serialised once
   let receivingFailures = 0;
   const recentCalls: number[] = [];
+  let receivingDelayMs = 0;
 
   const server = createServer(async (req, res) => {
     const at = Date.now();
     const path = (req.url ?? "").split("?")[0];
     const idempotencyKey = (req.headers["idempotency-key"] as string | undefined) ?? null;
-    const raw = await readBody(req);
     const record = (status: number, emails: number, replayed = false) =>
       calls.push({ at, path, idempotencyKey, status, emails, replayed });
 
     const receiving = /^\/emails\/receiving\/([^/]+)$/.exec(path);
     if (req.method === "GET" && receiving) {
+      req.resume(); // no body to wait for
       if (!String(req.headers.authorization ?? "").startsWith("Bearer ")) {
         record(401, 0);
         return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing API key in the authorization header." });
       }
+      if (receivingDelayMs > 0) await sleep(receivingDelayMs);
       if (receivingFailures > 0) {
         receivingFailures--;
         record(500, 0);
@@ -118,8 +149,9 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       const email = received.get(decodeURIComponent(receiving[1]));
       record(email ? 200 : 404, 0);
       if (!email) return json(res, 404, { statusCode: 404, name: "not_found", message: "Email not found" });
-      return json(res, 200, email);
+      return sendJson(res, 200, email);
     }
+    const raw = await readBody(req);
 
     if (req.method !== "POST" || (path !== "/emails" && path !== "/emails/batch")) {
       record(404, 0);
@@ -227,28 +259,18 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
       answerDelayMs = ms;
     },
     receive: (input) => {
-      const id = input.id ?? randomUUID();
-      const email: GetReceivingEmailResponseSuccess = {
-        object: "email",
-        id,
-        created_at: new Date().toISOString(),
-        subject: "",
-        bcc: null,
-        cc: null,
-        reply_to: null,
-        received_for: input.to,
-        html: null,
-        text: null,
-        headers: {},
-        message_id: `<${randomUUID()}@mail.example.net>`,
-        attachments: [],
-        ...input,
-      };
-      received.set(id, email);
+      const email = inboundEmail(input);
+      received.set(email.id, JSON.stringify(email));
       return email;
+    },
+    store: (emails) => {
+      for (const email of emails) received.set(email.id, JSON.stringify(email));
     },
     failReceiving: (count) => {
       receivingFailures = count;
+    },
+    delayReceiving: (ms) => {
+      receivingDelayMs = ms;
     },
     close: () =>
       new Promise<void>((resolve) => {

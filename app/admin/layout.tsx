@@ -8,6 +8,8 @@ const LINKS = [
   { href: "/admin/expiry", label: "Expiry" },
   { href: "/admin/campaigns", label: "Campaigns" },
   { href: "/admin/agents", label: "Agents" },
+  { href: "/admin/topics", label: "Topics" },
+  { href: "/admin/saved-replies", label: "Saved replies" },
 ];
 
 export default async function AdminLayout({ children }: { children: React.ReactNode }) {

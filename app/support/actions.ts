@@ -5,29 +5,32 @@ import { redirect } from "next/navigation";
 import { getDb } from "@/db/client";
 import {
   claimRequest,
-  findCustomerByEmail,
   parseId,
-  parseQueueFilter,
+  parseQueueQuery,
+  queueQueryParams,
   releaseRequest,
+  takeNext,
   resolveRequest,
   type ActionResult,
 } from "@/lib/support";
 import { staffAction } from "./_lib/staff-action";
 
-export type LookupState = { error?: string };
-
-export async function lookupCustomer(_prev: LookupState, formData: FormData): Promise<LookupState> {
-  const id = await staffAction("agent", async (actor) =>
-    findCustomerByEmail(await getDb(), actor.id, formData.get("email")),
-  );
-  if (id === null) return { error: "No customer account uses that email address. Check the spelling." };
-  redirect(`/support/customers/${id}`);
+/** The queue view (filter, topic, search) and page an action was sent from, as /support?… */
+function viewOf(formData: FormData, flash: string): string {
+  const field = (name: string) => formData.get(name) ?? undefined;
+  const params = queueQueryParams(parseQueueQuery({ filter: field("filter"), topic: field("topic"), q: field("q") }));
+  for (const name of ["after", "before"]) {
+    const id = parseId(formData.get(name));
+    if (id) params.set(name, String(id));
+  }
+  params.set("flash", flash);
+  return `/support?${params}`;
 }
 
-// Where to go back after a queue action: the queue (with its filter) or the request.
+// Where to go back after a queue action: the queue (its view and page) or the request.
 function backTo(formData: FormData, requestId: number | null, flash: string): string {
   if (formData.get("from") === "request" && requestId) return `/support/requests/${requestId}?flash=${flash}`;
-  return `/support?filter=${parseQueueFilter(formData.get("filter"))}&flash=${flash}`;
+  return viewOf(formData, flash);
 }
 
 function flashOf(result: ActionResult, done: string): string {
@@ -64,4 +67,14 @@ export async function resolveAction(formData: FormData) {
   const result = await staffAction("agent", async (actor) => resolveRequest(await getDb(), actor.id, requestId, actor.ip));
   revalidatePath("/support");
   redirect(result.ok ? "/support?filter=open&flash=resolved" : `/support?flash=missing`);
+}
+
+/** "Take next": the oldest unclaimed request of the view becomes the agent's and opens. */
+export async function takeNextAction(formData: FormData) {
+  const field = (name: string) => formData.get(name) ?? undefined;
+  const query = parseQueueQuery({ filter: field("filter"), topic: field("topic"), q: field("q") });
+  const result = await staffAction("agent", async (actor) => takeNext(await getDb(), actor.id, query, actor.ip));
+  revalidatePath("/support");
+  if (!result.ok) redirect(viewOf(formData, "none-left"));
+  redirect(`/support/requests/${result.requestId}?flash=took`);
 }

@@ -1,7 +1,7 @@
 // The append-only audit trail (SPEC 4.9). Never pass a password, hash or
 // token in `detail`: recordAudit refuses keys that look like one.
-import { desc, eq, or } from "drizzle-orm";
-import type { Db } from "@/db/client";
+import { desc, eq, or, sql } from "drizzle-orm";
+import { executePrepared, type Db } from "@/db/client";
 import { auditEvents } from "@/db/schema";
 
 export type AuditAction =
@@ -42,6 +42,14 @@ export type AuditAction =
   | "support.noted"
   | "support.resolved"
   | "support.customer_viewed"
+  | "support.topic_changed"
+  | "support.merged"
+  | "support.bulk_answer_started"
+  | "support.bulk_replied"
+  | "support.bulk_answer_finished"
+  | "saved_reply.created"
+  | "saved_reply.updated"
+  | "saved_reply.archived"
   | "rate_limit.exceeded";
 
 export type AuditInput = {
@@ -76,10 +84,24 @@ export async function recordAudit(db: Writer, event: AuditInput) {
   await db.insert(auditEvents).values(auditRow(event));
 }
 
-/** Several events in one insert (a batch of inbound emails filed together). */
-export async function recordAudits(db: Writer, events: readonly AuditInput[]) {
+/**
+ * Several events in one insert (a round of inbound emails filed together): one
+ * JSON parameter, so the statement's text is the same for any number of events.
+ */
+export async function recordAudits(db: Db, events: readonly AuditInput[]) {
   if (events.length === 0) return;
-  await db.insert(auditEvents).values(events.map(auditRow));
+  const rows = events.map((event, n) => {
+    const row = auditRow(event);
+    return { n, action: row.action, actor_id: row.actorId, subject_id: row.subjectId, ip: row.ip, detail: row.detail };
+  });
+  await executePrepared(
+    db,
+    sql`
+    insert into audit_events (action, actor_id, subject_id, ip, detail)
+    select x.action, x.actor_id, x.subject_id, x.ip, x.detail
+    from json_to_recordset(${JSON.stringify(rows)}::json) as x(n int, action text, actor_id bigint, subject_id bigint, ip text, detail jsonb)
+    order by x.n`,
+  );
 }
 
 export type AuditRow = {

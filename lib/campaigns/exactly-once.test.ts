@@ -115,6 +115,12 @@ describe.skipIf(Boolean(why))("campaign workers on PostgreSQL", () => {
       await db.execute(sql`select count(*)::int as n, count(distinct "to")::int as d from sent_emails where kind = 'breach_notice'`),
     );
     expect(Number(sentRows.n)).toBe(RECIPIENTS);
+    // Each notice carried our own Message-ID, the one recorded for it (a delivery report names it).
+    const headerByAddress = new Map(fake.sent.map((e) => [e.to, e.headers?.["Message-ID"]]));
+    const ourIds = rowsOf<{ to: string; message_id: string | null }>(
+      await db.execute(sql`select "to", message_id from sent_emails where kind = 'breach_notice'`),
+    );
+    expect(ourIds.every((r) => r.message_id !== null && r.message_id === headerByAddress.get(r.to))).toBe(true);
     const [campaign] = rowsOf<{ status: string }>(await db.execute(sql`select status from campaigns where id = ${id}`));
     expect(campaign.status).toBe("completed");
 

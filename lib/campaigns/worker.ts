@@ -22,7 +22,7 @@ import {
   type ClaimedBatch,
 } from "./queue";
 import { acquireSendSlot, deferSends } from "./rate-window";
-import { buildNoticeTemplate, personalise, type NoticeTemplate } from "./render";
+import { buildNoticeTemplate, noticeMessageId, personalise, type NoticeTemplate } from "./render";
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -124,8 +124,18 @@ export async function sendClaimedBatch(db: Db, batch: ClaimedBatch, opts: Worker
 async function recordSent(db: Db, batch: ClaimedBatch, ids: string[], subject: string) {
   const moved = await markBatchSent(db, batch, ids);
   if (moved.length === 0) return;
+  // Our Message-ID, read from the sealed link before the send erased it: a delivery report names it.
+  const ourIds = new Map(batch.recipients.map((r) => [r.id, noticeMessageId(r)]));
   await db.insert(sentEmails).values(
-    moved.map((m) => ({ to: m.email, userId: m.userId, kind: "breach_notice", subject, status: "sent", providerMessageId: m.messageId })),
+    moved.map((m) => ({
+      to: m.email,
+      userId: m.userId,
+      kind: "breach_notice",
+      subject,
+      status: "sent",
+      providerMessageId: m.messageId,
+      messageId: ourIds.get(m.id) ?? null,
+    })),
   );
 }
 

@@ -2,8 +2,9 @@
 // hand it to the transport, and record it (sent_emails) so that agents can see
 // what a customer was sent and its delivery state.
 import { render } from "@react-email/render";
+import { sql } from "drizzle-orm";
 import type { ReactElement } from "react";
-import type { Db } from "@/db/client";
+import { executePrepared, type Db } from "@/db/client";
 import { sentEmails } from "@/db/schema";
 import { renderSlotted, type SlottedTemplate } from "./slots";
 import { emailTransport, type OutgoingEmail } from "./transport";
@@ -66,7 +67,20 @@ export async function sendEmails(db: Db, inputs: SendInput[], idempotencyKey: st
   if (inputs.length > 100) throw new Error("A batch holds at most 100 emails.");
   const emails = await Promise.all(inputs.map(outgoing));
   const { ids } = await emailTransport().sendBatch(db, emails, idempotencyKey);
-  await db.insert(sentEmails).values(inputs.map((input, i) => sentRow(input, ids[i])));
+  // One JSON parameter for the whole batch: the statement is prepared once, whatever its size.
+  const rows = inputs.map((input, i) => {
+    const row = sentRow(input, ids[i]);
+    return { n: i, to: row.to, user_id: row.userId, kind: row.kind, subject: row.subject, status: row.status, provider_message_id: row.providerMessageId, message_id: row.messageId };
+  });
+  await executePrepared(
+    db,
+    sql`
+    insert into sent_emails ("to", user_id, kind, subject, status, provider_message_id, message_id)
+    select x."to", x.user_id, x.kind, x.subject, x.status, x.provider_message_id, x.message_id
+    from json_to_recordset(${JSON.stringify(rows)}::json)
+      as x(n int, "to" text, user_id bigint, kind text, subject text, status text, provider_message_id text, message_id text)
+    order by x.n`,
+  );
   return { ids };
 }
 

@@ -53,27 +53,51 @@ export function fillSlots(rendered: string, values: readonly (readonly [string, 
 const placeholderFor = (slot: string) => `RDSLOT${slot.toUpperCase().replace(/[^A-Z]/g, "")}X`;
 
 const MAX_CACHED = 64;
-const cache = new Map<string, Promise<Rendered>>();
+
+/** A rendered template cut at its placeholders: literals[i], slot i, literals[i + 1]… */
+type Segments = { literals: string[]; slots: string[] };
+const cache = new Map<string, Promise<{ html: Segments; text: Segments }>>();
+
+function cut(rendered: string, slotOf: ReadonlyMap<string, string>): Segments {
+  // Longest first, so that no placeholder is matched inside a longer one.
+  const pattern = new RegExp([...slotOf.keys()].sort((a, b) => b.length - a.length).join("|"), "g");
+  const literals: string[] = [];
+  const slots: string[] = [];
+  let last = 0;
+  for (const match of rendered.matchAll(pattern)) {
+    literals.push(rendered.slice(last, match.index));
+    slots.push(slotOf.get(match[0])!);
+    last = match.index + match[0].length;
+  }
+  literals.push(rendered.slice(last));
+  return { literals, slots };
+}
+
+function join(segments: Segments, values: Record<string, string>, escape: (s: string) => string): string {
+  let out = segments.literals[0];
+  for (let i = 0; i < segments.slots.length; i++) out += escape(values[segments.slots[i]]) + segments.literals[i + 1];
+  return out;
+}
 
 export async function renderSlotted(
   template: SlottedTemplate,
   render: (element: ReactElement) => Promise<Rendered>,
 ): Promise<Rendered> {
   const names = Object.keys(template.values).sort();
-  const placeholders = Object.fromEntries(names.map((name) => [name, placeholderFor(name)]));
-  if (new Set(Object.values(placeholders)).size !== names.length) {
-    throw new Error(`Slot names of ${template.cacheKey.split("\0")[0]} collide once reduced to letters`);
-  }
   const key = `${template.cacheKey}\0${names.join(",")}`;
   let once = cache.get(key);
   if (!once) {
+    const placeholders = Object.fromEntries(names.map((name) => [name, placeholderFor(name)]));
+    const slotOf = new Map(names.map((name) => [placeholders[name], name]));
+    if (slotOf.size !== names.length) {
+      throw new Error(`Slot names of ${template.cacheKey.split("\0")[0]} collide once reduced to letters`);
+    }
     if (cache.size >= MAX_CACHED) cache.clear();
-    once = render(template.build(placeholders));
+    // Rendered once and cut at the placeholders: each send only joins the pieces with its values.
+    once = render(template.build(placeholders)).then(({ html, text }) => ({ html: cut(html, slotOf), text: cut(text, slotOf) }));
     cache.set(key, once);
     once.catch(() => cache.delete(key));
   }
   const { html, text } = await once;
-  const pairs = (escape: (s: string) => string) =>
-    names.map((name) => [placeholders[name], escape(template.values[name])] as const);
-  return { html: fillSlots(html, pairs(escapeHtml)), text: fillSlots(text, pairs((s) => s)) };
+  return { html: join(html, template.values, escapeHtml), text: join(text, template.values, (s) => s) };
 }

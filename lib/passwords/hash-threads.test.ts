@@ -2,6 +2,8 @@
 // in the main thread, failures reported, a stopped thread replaced.
 import { verify } from "@node-rs/argon2";
 import { afterAll, describe, expect, it } from "vitest";
+import path from "node:path";
+import { runScript } from "@/test/run-script";
 import { HashThreads } from "./hash-threads";
 
 const threads = new HashThreads(2);
@@ -34,4 +36,14 @@ describe("hashing threads", () => {
     const phc = (await threads.run({ op: "hash", password: "after a restart", options })) as string;
     expect(await threads.run({ op: "verify", phc, password: "after a restart" })).toBe(true);
   });
+
+  it("keep a process alive while they hash, and never after (a CLI or bench exits when done)", async () => {
+    const run = await runScript(`
+      const { HashThreads } = require(${JSON.stringify(path.join(process.cwd(), "lib/passwords/hash-threads.ts"))});
+      const threads = new HashThreads(1);
+      const phc = await threads.run({ op: "hash", password: "a long passphrase for the exit", options: ${JSON.stringify(options)} });
+      console.log(String(phc).slice(0, 9));
+    `);
+    expect(run).toEqual({ code: 0, stdout: "$argon2id\n", timedOut: false });
+  }, 30_000);
 });

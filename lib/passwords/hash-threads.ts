@@ -5,9 +5,8 @@
 // thread runs its queued jobs back to back; admission control keeps at most
 // one waiting per thread (lib/passwords/admission.ts), so at most one hash
 // per thread holds its 19 MiB at a time.
-import { createRequire } from "node:module";
-import path from "node:path";
 import { Worker } from "node:worker_threads";
+import { resolvePackage } from "@/lib/resolve-package";
 
 export type HashJob =
   | { op: "verify"; phc: string; password: string }
@@ -32,17 +31,9 @@ parentPort.on("message", (job) => {
 });
 `;
 
-/** The addon as the main thread would load it: from the started script's folder up, else from the working folder. */
+/** The addon as the main thread would load it. */
 export function addonPath(): string {
-  const bases = [process.argv[1], path.join(process.cwd(), "package.json")].filter(Boolean) as string[];
-  for (const base of bases) {
-    try {
-      return createRequire(path.resolve(base)).resolve("@node-rs/argon2");
-    } catch {
-      // try the next base
-    }
-  }
-  throw new Error("Cannot find @node-rs/argon2 from the started script or the working folder (run npm ci).");
+  return resolvePackage("@node-rs/argon2");
 }
 
 class HashThread {
@@ -53,11 +44,11 @@ class HashThread {
 
   constructor(addon: string) {
     this.worker = new Worker(THREAD_SOURCE, { eval: true, workerData: { addon } });
-    this.worker.unref(); // never the reason a CLI or test process stays alive
     this.worker.on("message", (reply: { id: number; value?: unknown; error?: string }) => {
       const job = this.pending.get(reply.id);
       if (!job) return;
       this.pending.delete(reply.id);
+      if (this.pending.size === 0) this.worker.unref();
       if (reply.error !== undefined) job.reject(new Error(reply.error));
       else job.resolve(reply.value);
     });
@@ -68,6 +59,9 @@ class HashThread {
     };
     this.worker.on("error", fail);
     this.worker.on("exit", (code) => fail(new Error(`The hashing thread stopped (exit code ${code}).`)));
+    // Idle, never the reason a CLI or test process stays alive; busy, kept until
+    // its answers are in. (After the listeners: adding one refs the worker again.)
+    this.worker.unref();
   }
 
   get queued() {
@@ -77,6 +71,7 @@ class HashThread {
   run(job: HashJob): Promise<unknown> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) this.worker.ref();
       this.pending.set(id, { resolve, reject });
       this.worker.postMessage({ id, ...job });
     });

@@ -17,7 +17,25 @@ export {
   type RequestDetail,
   type ThreadMessage,
 } from "./requests";
-export { listQueue, parseQueueFilter, queueFilters, type QueueFilter, type QueueRow, type QueueCounts } from "./queue";
+export {
+  listQueue,
+  queueRows,
+  queueCounts,
+  searchCount,
+  takeNext,
+  takeNextStatus,
+  parseQueueFilter,
+  queueFilters,
+  QUEUE_PAGE_SIZE,
+  MATCHING_CAP,
+  type QueueFilter,
+  type QueueRow,
+  type QueueCounts,
+  type QueueCursor,
+  type QueueView,
+  type TakeNextResult,
+} from "./queue";
+export { parseQueueQuery, queueQueryParams, SEARCH_MAX_LENGTH, type QueueQuery } from "./queue-query";
 export {
   findCustomerByEmail,
   customerOverview,
@@ -26,5 +44,8 @@ export {
   type ActivityRow,
   type SendLinkResult,
 } from "./customers";
+export { changeTopic, mergeRequests, relatedRequests, type OrganiseResult, type RelatedRequest } from "./organise";
+export { viewRequest, presenceText, PRESENCE_MINUTES, type Viewer } from "./presence";
+export { findCustomers, LOOKUP_LIMIT, type CustomerLookup, type CustomerMatch } from "./lookup";
 export { liveSessionCount, endCustomerSessionsFromAgent, type EndAllResult } from "./sessions";
 export { listStaff, inviteAgent, disableAgent, inviteSchema, type StaffRow, type AdminResult } from "./agents";

@@ -76,6 +76,28 @@ export function searchMatches(q: string): SQL {
   return sql.join([byReference, byAddress, byWords].filter((part): part is SQL => part !== null), sql` union `);
 }
 
+/**
+ * The same three matches as searchMatches, each as a condition on
+ * support_requests, for queries that run them as separate branches: a page
+ * of a search is the first rows of each branch, merged, so the planner can
+ * pick for each its best plan, where one IN over the union must first
+ * collect every match. `words.found`: the requests the words were found in,
+ * when the caller looked them up first (lib/support/queue.ts does, for rare words).
+ */
+export function searchConditions(q: string, words: { found?: readonly number[] | null; asSet?: boolean } = {}): SQL[] {
+  const conditions = [
+    sql`(${supportRequests.email} collate "C") like ${prefixPattern(q.toLowerCase())}`,
+    // The requests the words were found in when already looked up (a few); else a subquery the
+    // planner may walk per request, or (asSet: "offset 0" keeps it from being pulled up) one it
+    // must read whole through the GIN index first.
+    words.found
+      ? sql`${supportRequests.id} = any(${`{${words.found.join(",")}}`}::bigint[])`
+      : sql`${supportRequests.id} in (select ${supportMessages.requestId} from ${supportMessages}
+      where ${messageSearchVector} @@ websearch_to_tsquery('english', ${q})${words.asSet ? sql` offset 0` : sql``})`,
+  ];
+  return REFERENCE.test(q) ? [sql`${supportRequests.reference} = ${q.toUpperCase()}`, ...conditions] : conditions;
+}
+
 /** The rows of support_requests the query selects, for the agent viewing it. Merged requests are in no view. */
 export function queueWhere(query: QueueQuery, agentId: number): SQL | undefined {
   const byFilter =

@@ -2,9 +2,10 @@
 // enumeration) and the agents' thread actions. Every agent action is
 // authorised against the database and recorded in the audit trail.
 import { randomBytes } from "node:crypto";
-import { and, asc, eq, isNull, ne, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, isNull, ne, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { createElement } from "react";
+import { z } from "zod";
 import type { Db } from "@/db/client";
 import { supportMessages, supportRequests, users, type InboundAttachmentInfo, type SupportStatus } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
@@ -16,6 +17,7 @@ import SupportReplyEmail, { supportReplySubject } from "@/emails/support-reply";
 import { authorizeStaff } from "./authorize";
 import { contactSchema, fieldErrorsOf, noteSchema, replySchema, type FieldErrors } from "./text";
 import { rememberThreadIds, threadHeaders } from "./threading";
+import { topicKeys, type Topic } from "./topics";
 
 // Crockford's base32 without I, L, O, U: easy to read out and type.
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
@@ -29,6 +31,11 @@ export function newReference(): string {
 
 export type ContactResult = { ok: true; reference: string } | { ok: false; fieldErrors: FieldErrors };
 
+/** The contact form's fields (the browser checks contactSchema) and the topic chosen, if any. */
+export const contactRequestSchema = contactSchema.extend({
+  topic: z.enum(topicKeys, { error: "Choose a topic from the list." }).optional(),
+});
+
 /**
  * A request from the contact form. The answer (a reference) and the work done
  * are the same whether or not the address has an account. Throws
@@ -39,9 +46,9 @@ export async function createContactRequest(
   input: unknown,
   context: { ip: string },
 ): Promise<ContactResult> {
-  const parsed = contactSchema.safeParse(input);
+  const parsed = contactRequestSchema.safeParse(input);
   if (!parsed.success) return { ok: false, fieldErrors: fieldErrorsOf(parsed.error) };
-  const { email, name, message } = parsed.data;
+  const { email, name, message, topic = "other" } = parsed.data;
   // Address first: one sender writing again and again does not use up the
   // budget of everyone behind the same IP. A form that does not validate
   // sends nothing and stores nothing, so it is not counted.
@@ -56,7 +63,7 @@ export async function createContactRequest(
       const candidate = newReference();
       const [created] = await tx
         .insert(supportRequests)
-        .values({ reference: candidate, email, name, userId: account?.id ?? null })
+        .values({ reference: candidate, email, name, topic, userId: account?.id ?? null })
         .onConflictDoNothing()
         .returning({ id: supportRequests.id });
       if (!created) {
@@ -116,6 +123,10 @@ export type RequestDetail = {
   name: string;
   userId: number | null;
   status: SupportStatus;
+  topic: Topic;
+  /** a merged request: the survivor it was merged into */
+  mergedInto: number | null;
+  mergedIntoReference: string | null;
   channel: "web" | "email";
   assignedTo: number | null;
   assigneeEmail: string | null;
@@ -125,6 +136,7 @@ export type RequestDetail = {
 };
 
 const assignee = alias(users, "assignee");
+const survivor = alias(supportRequests, "survivor");
 
 async function requestRow(db: Db, requestId: number): Promise<RequestDetail | undefined> {
   const [row] = await db
@@ -135,6 +147,9 @@ async function requestRow(db: Db, requestId: number): Promise<RequestDetail | un
       name: supportRequests.name,
       userId: supportRequests.userId,
       status: supportRequests.status,
+      topic: supportRequests.topic,
+      mergedInto: supportRequests.mergedInto,
+      mergedIntoReference: survivor.reference,
       channel: supportRequests.channel,
       assignedTo: supportRequests.assignedTo,
       assigneeEmail: assignee.email,
@@ -144,6 +159,7 @@ async function requestRow(db: Db, requestId: number): Promise<RequestDetail | un
     })
     .from(supportRequests)
     .leftJoin(assignee, eq(assignee.id, supportRequests.assignedTo))
+    .leftJoin(survivor, eq(survivor.id, supportRequests.mergedInto))
     .where(eq(supportRequests.id, requestId));
   return row;
 }
@@ -205,7 +221,7 @@ export async function claimRequest(db: Db, actorId: number, requestId: number, i
         and(
           eq(supportRequests.id, requestId),
           isNull(supportRequests.assignedTo),
-          ne(supportRequests.status, "resolved"),
+          inArray(supportRequests.status, ["open", "waiting"]),
         ),
       )
       .returning({ reference: supportRequests.reference, userId: supportRequests.userId });
@@ -217,6 +233,7 @@ export async function claimRequest(db: Db, actorId: number, requestId: number, i
       if (!row) return notFound;
       if (row.assignedTo === agent.id) return { ok: true, message: "You already hold this request." };
       if (row.status === "resolved") return { ok: false, error: "This request is resolved." };
+      if (row.status === "merged") return { ok: false, error: "This request was merged into another." };
       return { ok: false, error: "Another agent has already claimed this request." };
     }
     await recordAudit(tx, {
@@ -255,24 +272,91 @@ export async function releaseRequest(db: Db, actorId: number, requestId: number,
   });
 }
 
-/** Emails a reply to the requester and waits on them; an unassigned request becomes the replier's. */
+/** A message that arrived after the agent loaded the thread (a stale reply names them). */
+export type NewerMessage = { id: number; kind: "customer" | "reply"; body: string; createdAt: Date; from: string };
+
+export type ReplyResult =
+  | { ok: true; message: string }
+  | { ok: false; code: "invalid"; error: string; fieldErrors: FieldErrors }
+  | { ok: false; code: "missing" | "merged"; error: string }
+  | { ok: false; code: "stale"; error: string; newer: NewerMessage[] };
+
+function staleError(newer: NewerMessage[]): string {
+  const customer = newer.some((m) => m.kind === "customer");
+  const agents = [...new Set(newer.filter((m) => m.kind === "reply").map((m) => m.from))];
+  const what = [customer ? "a new message from the customer" : null, agents.length ? `a reply by ${agents.join(", ")}` : null]
+    .filter(Boolean)
+    .join(" and ");
+  return `Not sent: ${what} arrived after you opened this request. Read it, then send your reply again if it still fits.`;
+}
+
+/**
+ * Emails a reply to the requester and waits on them; an unassigned request
+ * becomes the replier's. `seenMessageId` is the newest customer message or
+ * reply the agent had on screen: when a newer one exists the reply is refused
+ * ("stale"), nothing stored and nothing sent. The request row is locked first,
+ * so replies and arriving messages (whose insert needs a key-share lock on the
+ * request) take turns, and the check sees every one committed before.
+ */
 export async function replyToRequest(
   db: Db,
   actorId: number,
   requestId: number,
   body: unknown,
   ip?: string,
-): Promise<ActionResult> {
+  options: { seenMessageId?: number } = {},
+): Promise<ReplyResult> {
   const agent = await authorizeStaff(db, actorId);
   const parsed = replySchema.safeParse(body);
   if (!parsed.success) {
     const error = parsed.error.issues[0].message;
-    return { ok: false, error, fieldErrors: { reply: error } };
+    return { ok: false, code: "invalid", error, fieldErrors: { reply: error } };
   }
   const request = await requestRow(db, requestId);
-  if (!request) return notFound;
+  if (!request) return { ok: false, code: "missing", error: "That request does not exist." };
   const now = new Date();
-  await db.transaction(async (tx) => {
+  const refused = await db.transaction(async (tx): Promise<ReplyResult | null> => {
+    const [locked] = await tx
+      .select({ status: supportRequests.status })
+      .from(supportRequests)
+      .where(eq(supportRequests.id, requestId))
+      .for("update");
+    if (locked.status === "merged") {
+      return { ok: false, code: "merged", error: "This request was merged into another: reply there." };
+    }
+    if (options.seenMessageId !== undefined) {
+      const author = alias(users, "author");
+      const newer = await tx
+        .select({
+          id: supportMessages.id,
+          kind: supportMessages.kind,
+          body: supportMessages.body,
+          createdAt: supportMessages.createdAt,
+          fromAddress: supportMessages.fromAddress,
+          authorEmail: author.email,
+        })
+        .from(supportMessages)
+        .leftJoin(author, eq(author.id, supportMessages.authorId))
+        .where(
+          and(
+            eq(supportMessages.requestId, requestId),
+            inArray(supportMessages.kind, ["customer", "reply"]),
+            gt(supportMessages.id, options.seenMessageId),
+          ),
+        )
+        .orderBy(asc(supportMessages.createdAt), asc(supportMessages.id))
+        .limit(20);
+      if (newer.length > 0) {
+        const shown: NewerMessage[] = newer.map((m) => ({
+          id: m.id,
+          kind: m.kind as "customer" | "reply",
+          body: m.body,
+          createdAt: m.createdAt,
+          from: m.kind === "reply" ? (m.authorEmail ?? "another agent") : (m.fromAddress ?? request.name),
+        }));
+        return { ok: false, code: "stale", error: staleError(shown), newer: shown };
+      }
+    }
     await tx
       .insert(supportMessages)
       .values({ requestId, kind: "reply", channel: "desk", authorId: agent.id, body: parsed.data, createdAt: now });
@@ -292,7 +376,9 @@ export async function replyToRequest(
       ip,
       detail: { requestId, reference: request.reference },
     });
+    return null;
   });
+  if (refused) return refused;
   const thread = await threadHeaders(db, requestId, request.reference);
   await rememberThreadIds(db, requestId, [{ messageId: thread.messageId, ours: true }]);
   await sendEmail(db, {
@@ -348,10 +434,11 @@ export async function resolveRequest(db: Db, actorId: number, requestId: number,
     const [resolved] = await tx
       .update(supportRequests)
       .set({ status: "resolved", resolvedAt: now, updatedAt: now })
-      .where(and(eq(supportRequests.id, requestId), ne(supportRequests.status, "resolved")))
+      .where(and(eq(supportRequests.id, requestId), inArray(supportRequests.status, ["open", "waiting"])))
       .returning({ reference: supportRequests.reference, userId: supportRequests.userId });
     if (!resolved) {
       const exists = await requestRow(tx as unknown as Db, requestId);
+      if (exists?.status === "merged") return { ok: false, error: "This request was merged into another: resolve that one." };
       return exists ? { ok: true, message: "This request is already resolved." } : notFound;
     }
     await recordAudit(tx, {

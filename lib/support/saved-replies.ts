@@ -21,3 +21,29 @@ export function fillPlaceholders(body: string, values: PlaceholderValues): strin
     (PLACEHOLDERS as readonly string[]).includes(key) ? escapeMarkdownValue(values[key as Placeholder] ?? "") : whole,
   );
 }
+
+/** Placeholders a body names, known or not, in order of appearance. */
+export function placeholdersIn(body: string): string[] {
+  return [...body.matchAll(/\{\{\s*([^{}\s]*)\s*\}\}/g)].map((m) => m[1]);
+}
+
+// A link's address is the one place a customer's value could change meaning
+// (a name like "evil.example/" after "https://"), so placeholders stay out of it.
+const PLACEHOLDER_IN_LINK = /\]\([^)]*\{\{[^)]*\)/;
+
+/** Why a saved reply's body cannot be used, or null. Shared by the admin form and lib. */
+export function bodyProblem(body: string): string | null {
+  const unknown = placeholdersIn(body).find((p) => !(PLACEHOLDERS as readonly string[]).includes(p));
+  if (unknown !== undefined) {
+    return `{{${unknown}}} is not a placeholder: use ${PLACEHOLDERS.map((p) => `{{${p}}}`).join(", ")}.`;
+  }
+  if (PLACEHOLDER_IN_LINK.test(body)) return "Placeholders cannot be part of a link's address.";
+  return null;
+}
+
+/** Sample values for previews: what an admin sees before anything is sent. */
+export const PREVIEW_VALUES: Required<PlaceholderValues> = {
+  name: "Alex Example",
+  email: "alex@example.com",
+  reference: "RD-7K3M9Q2X",
+};

@@ -3,13 +3,15 @@
 // is refused; delivered / bounced / complained / failed are recorded per
 // recipient and per sent email, and bounced or complained addresses are
 // suppressed from later sends. All or nothing, in one transaction.
-// email.received (support by email) is stored here and answered at once; the
-// inbound worker fetches and files it afterwards (decision 0007).
+// email.received (support by email) is stored, in inbound_events only, and
+// answered at once; the inbound worker fetches and files it afterwards
+// (decision 0007).
 import { Resend } from "resend";
 import { sql } from "drizzle-orm";
-import { rowsOf, type Db } from "@/db/client";
+import { executePrepared, rowsOf, type Db } from "@/db/client";
 import { env } from "@/lib/env";
-import { kickInboundWorker } from "@/lib/support/inbound/worker";
+import { LEASE_SECONDS, type Claimed } from "@/lib/support/inbound/process";
+import { handOffInbound } from "@/lib/support/inbound/worker";
 
 export type WebhookAnswer = { status: 200 | 400 | 503; body: { ok: boolean; error?: string } };
 
@@ -25,41 +27,57 @@ type ResendEvent = {
   data?: { email_id?: unknown; to?: unknown; bounce?: { type?: unknown } };
 };
 
-type Received = { svixId: string; emailId: string; email: string | null; payload: string };
+type Received = { svixId: string; emailId: string; payload: string };
 
 /**
- * Stores received events, both rows in one statement, and says which were new
- * (a svix-id seen before is a replay). Keyed by the email too: one email
- * announced twice is filed once.
+ * Stores received events in one statement and says which were new and which
+ * inbound events they made. A received event is stored once, in
+ * inbound_events (delivery events go to email_events). A svix-id seen before
+ * is a replay; the same email announced under a new svix-id is a new event
+ * that makes no second inbound event (it is filed once). The inbound events
+ * are leased to this instance as they are stored: its worker files them
+ * without claiming them.
  */
-async function insertReceived(db: Db, events: readonly Received[]): Promise<Set<string>> {
-  const rows = rowsOf<{ svix_id: string }>(
-    await db.execute(sql`
-      with v (svix_id, email_id, email, payload) as (values ${sql.join(
-        events.map((e) => sql`(${e.svixId}::text, ${e.emailId}::text, ${e.email}::text, ${e.payload}::jsonb)`),
-        sql`, `,
-      )}),
-      e as (
-        insert into email_events (svix_id, type, provider_message_id, email, payload)
-        select svix_id, 'email.received', email_id, email, payload from v
-        on conflict (svix_id) do nothing returning svix_id, provider_message_id, payload),
-      i as (
-        insert into inbound_events (svix_id, email_id, payload)
-        select svix_id, provider_message_id, payload from e
-        on conflict do nothing)
-      select svix_id from e`),
+async function insertReceived(db: Db, events: readonly Received[]): Promise<Map<string, Claimed | null>> {
+  // One JSON parameter for the whole group: the same statement text (prepared once) for any group size.
+  const group = `[${events.map((e) => `{"svix_id":${JSON.stringify(e.svixId)},"email_id":${JSON.stringify(e.emailId)},"payload":${e.payload}}`).join(",")}]`;
+  const inserted = await executePrepared<{ id: number | string; svix_id: string; email_id: string }>(
+    db,
+    sql`
+      insert into inbound_events (svix_id, email_id, payload, attempts, next_attempt_at)
+      select x.svix_id, x.email_id, x.payload, 1, now() + make_interval(secs => ${LEASE_SECONDS})
+      from json_to_recordset(${group}::json) as x(svix_id text, email_id text, payload jsonb)
+      on conflict do nothing
+      returning id, svix_id, email_id`,
   );
-  return new Set(rows.map((r) => r.svix_id));
+  const stored = new Map<string, Claimed | null>(inserted.map((r) => [r.svix_id, { id: Number(r.id), email_id: r.email_id, attempts: 1 }]));
+  const others = events.filter((e) => !stored.has(e.svixId));
+  if (others.length > 0) {
+    // Not inserted: a replayed svix-id, or a new event about an email received before.
+    const seen = await executePrepared<{ svix_id: string }>(
+      db,
+      sql`select svix_id from inbound_events where svix_id in (select json_array_elements_text(${JSON.stringify(others.map((e) => e.svixId))}::json))`,
+    );
+    const replays = new Set(seen.map((r) => r.svix_id));
+    for (const e of others) if (!replays.has(e.svixId)) stored.set(e.svixId, null);
+  }
+  return stored;
 }
 
-// Group commit: events that arrive while a write is under way are written
+// Group commit: events that arrive while writes are under way are written
 // together in the next statement; each request is answered only once its row
-// is committed. If a group fails, each event is written alone.
-type Waiter = { event: Received; resolve: (fresh: boolean) => void; reject: (error: unknown) => void };
-const pendingWrites = new WeakMap<Db, { queue: Waiter[]; busy: boolean }>();
+// is committed. A few groups may be in flight at once (on as many pooled
+// connections), so a slow commit does not hold up the next group. If a group
+// fails, each event is written alone.
+const GROUPS_IN_FLIGHT = 4;
+/** A new event (and the inbound event it made, if any), or a replay. */
+type Stored = { fresh: false } | { fresh: true; inbound: Claimed | null };
+type Waiter = { event: Received; resolve: (stored: Stored) => void; reject: (error: unknown) => void };
+type Writes = { queue: Waiter[]; inFlight: number };
+const pendingWrites = new WeakMap<Db, Writes>();
 
-async function flushReceived(db: Db, state: { queue: Waiter[]; busy: boolean }) {
-  state.busy = true;
+async function flushReceived(db: Db, state: Writes) {
+  state.inFlight++;
   try {
     while (state.queue.length > 0) {
       const group = state.queue.splice(0, 200);
@@ -70,7 +88,7 @@ async function flushReceived(db: Db, state: { queue: Waiter[]; busy: boolean }) 
           // The same svix-id twice in one group: the first is new, the second a replay.
           const isNew = fresh.has(w.event.svixId) && !answered.has(w.event.svixId);
           answered.add(w.event.svixId);
-          w.resolve(isNew);
+          w.resolve(isNew ? { fresh: true, inbound: fresh.get(w.event.svixId)! } : { fresh: false });
         }
       } catch (error) {
         if (group.length === 1) {
@@ -78,25 +96,45 @@ async function flushReceived(db: Db, state: { queue: Waiter[]; busy: boolean }) 
           continue;
         }
         for (const w of group) {
-          await insertReceived(db, [w.event]).then((fresh) => w.resolve(fresh.has(w.event.svixId)), w.reject);
+          await insertReceived(db, [w.event]).then((fresh) => {
+            const inbound = fresh.get(w.event.svixId);
+            w.resolve(inbound === undefined ? { fresh: false } : { fresh: true, inbound });
+          }, w.reject);
         }
       }
     }
   } finally {
-    state.busy = false;
+    state.inFlight--;
   }
 }
 
-function storeReceived(db: Db, event: Received): Promise<boolean> {
+function storeReceived(db: Db, event: Received): Promise<Stored> {
   let state = pendingWrites.get(db);
   if (!state) {
-    state = { queue: [], busy: false };
+    state = { queue: [], inFlight: 0 };
     pendingWrites.set(db, state);
   }
-  const promise = new Promise<boolean>((resolve, reject) => state.queue.push({ event, resolve, reject }));
-  if (!state.busy) void flushReceived(db, state);
+  const promise = new Promise<Stored>((resolve, reject) => state.queue.push({ event, resolve, reject }));
+  if (state.inFlight < GROUPS_IN_FLIGHT) void flushReceived(db, state);
   return promise;
 }
+
+// What no PostgreSQL text or jsonb value takes: NUL, and half a UTF-16 pair.
+const UNSTORABLE_ESCAPE = /\\u(0000|d[89a-f])/i;
+const storable = (value: string) => value.replace(/\u0000/g, "\ufffd").toWellFormed();
+
+/**
+ * The event as stored: its raw body as it came, unless it escapes a character
+ * jsonb refuses (a NUL, a lone surrogate: an email's subject may carry them),
+ * which are replaced by U+FFFD so that the event is kept, not refused forever.
+ */
+function storablePayload(rawBody: string, event: unknown): string {
+  if (!UNSTORABLE_ESCAPE.test(rawBody)) return rawBody;
+  return JSON.stringify(event, (_key, value: unknown) => (typeof value === "string" ? storable(value) : value));
+}
+
+// Verification needs no API key; one client serves every request.
+const verifier = new Resend("re_verify_only");
 
 export async function handleResendWebhook(db: Db, rawBody: string, headers: Headers): Promise<WebhookAnswer> {
   const secret = env().RESEND_WEBHOOK_SECRET;
@@ -110,7 +148,7 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
   let event: ResendEvent;
   try {
     // The SDK checks the HMAC and that the timestamp is within five minutes.
-    event = new Resend("re_verify_only").webhooks.verify({
+    event = verifier.webhooks.verify({
       payload: rawBody,
       headers: { id, timestamp, signature },
       webhookSecret: secret,
@@ -121,16 +159,16 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
   if (!event || typeof event !== "object" || Array.isArray(event)) {
     return { status: 400, body: { ok: false, error: "The event is not a JSON object." } };
   }
-  const type = typeof event.type === "string" ? event.type.slice(0, 100) : "unknown";
-  const messageId = typeof event.data?.email_id === "string" ? event.data.email_id.slice(0, 200) : null;
+  const type = typeof event.type === "string" ? storable(event.type.slice(0, 100)) : "unknown";
+  const messageId = typeof event.data?.email_id === "string" ? storable(event.data.email_id.slice(0, 200)) : null;
   const to = Array.isArray(event.data?.to) ? event.data.to : [event.data?.to];
-  const email = typeof to[0] === "string" ? to[0].trim().toLowerCase().slice(0, 254) : null;
+  const email = typeof to[0] === "string" ? storable(to[0].trim().toLowerCase().slice(0, 254)) : null;
 
   if (type === "email.received") {
     if (!messageId) return { status: 400, body: { ok: false, error: "The event names no email_id." } };
-    const fresh = await storeReceived(db, { svixId: id, emailId: messageId, email, payload: JSON.stringify(event) });
-    if (!fresh) return { status: 400, body: { ok: false, error: "This event was already received." } };
-    kickInboundWorker(db);
+    const stored = await storeReceived(db, { svixId: id, emailId: messageId, payload: storablePayload(rawBody, event) });
+    if (!stored.fresh) return { status: 400, body: { ok: false, error: "This event was already received." } };
+    if (stored.inbound) handOffInbound(db, [stored.inbound]);
     return { status: 200, body: { ok: true } };
   }
 
@@ -138,7 +176,7 @@ export async function handleResendWebhook(db: Db, rawBody: string, headers: Head
     const inserted = rowsOf<{ id: number }>(
       await tx.execute(sql`
         insert into email_events (svix_id, type, provider_message_id, email, payload)
-        values (${id}, ${type}, ${messageId}, ${email}, ${JSON.stringify(event)}::jsonb)
+        values (${id}, ${type}, ${messageId}, ${email}, ${storablePayload(rawBody, event)}::jsonb)
         on conflict (svix_id) do nothing returning id`),
     );
     if (inserted.length === 0) return { status: 400 as const, body: { ok: false, error: "This event was already received." } };

@@ -6,8 +6,6 @@ import { useState, type ReactNode } from "react";
 import { useWebAuthn } from "@/app/_components/use-webauthn";
 import { addPasskey, passkeyRegistrationOptions } from "./passkey-actions";
 
-
-
 export function AddPasskeyButton({ children }: { children?: ReactNode }) {
   const supported = useWebAuthn();
   const router = useRouter();
@@ -21,8 +19,10 @@ export function AddPasskeyButton({ children }: { children?: ReactNode }) {
       const { challengeId, optionsJSON } = await passkeyRegistrationOptions();
       const response = await startRegistration({ optionsJSON: optionsJSON as PublicKeyCredentialCreationOptionsJSON });
       const result = await addPasskey(challengeId, JSON.stringify(response));
-      setMessage({ ok: result.ok, text: result.message });
-      if (result.ok) router.refresh();
+      // Added: the page is rendered again with the confirmation in the Passkeys
+      // section (the offer this button may sit in is gone from it by then).
+      if (result.ok) router.replace("/account?passkeys=added");
+      else setMessage({ ok: false, text: result.message });
     } catch {
       setMessage({ ok: false, text: "No passkey was added (the prompt was closed or is not available here)." });
     } finally {

@@ -30,7 +30,7 @@ export async function addPasskey(challengeId: string, responseJSON: string): Pro
     return { ok: false, message: "That passkey could not be added. Try again." };
   }
   const result = await finishRegistration(await getDb(), user.id, String(challengeId).slice(0, 64), response, ip);
-  if (result.ok) return { ok: true, message: "Passkey added. Next time, sign in with it: no password needed." };
+  if (result.ok) return { ok: true, message: "Passkey added." };
   if (result.code === "duplicate") return { ok: false, message: "That passkey is already on your account." };
   return { ok: false, message: "That passkey could not be added. Try again." };
 }

@@ -7,6 +7,7 @@ function formatDate(date: Date) {
 }
 
 const notices: Record<string, string> = {
+  added: "Passkey added. Next time, sign in with it: no password needed.",
   removed: "The passkey was removed.",
   renamed: "The passkey was renamed.",
   unnamed: "Give the passkey a name of at least one letter.",

@@ -8,6 +8,13 @@ export function When({ at }: { at: Date | null }) {
 const statusLabels: Record<string, string> = { open: "Open", waiting: "Waiting on customer", resolved: "Resolved", merged: "Merged" };
 export const statusLabel = (status: string) => statusLabels[status] ?? status;
 
+export const filterLabels = {
+  open: "Open",
+  mine: "Mine",
+  waiting: "Waiting on customer",
+  resolved: "Resolved",
+} as const;
+
 /** How a request was opened. */
 export const channelLabels = { web: "Web form", email: "Email" } as const;
 
@@ -55,6 +62,14 @@ const actionLabels: Record<string, string> = {
   "support.noted": "Internal note added",
   "support.resolved": "Support request resolved",
   "support.customer_viewed": "Account viewed by support",
+  "support.topic_changed": "Support request topic changed",
+  "support.merged": "Support requests merged",
+  "support.bulk_answer_started": "Bulk answer started",
+  "support.bulk_replied": "Bulk answer sent",
+  "support.bulk_answer_finished": "Bulk answer finished",
+  "saved_reply.created": "Saved reply created",
+  "saved_reply.updated": "Saved reply edited",
+  "saved_reply.archived": "Saved reply archived",
   "rate_limit.exceeded": "Rate limit reached",
 };
 export const actionLabel = (action: string) => actionLabels[action] ?? action;
@@ -75,6 +90,19 @@ const flashes: Record<string, { ok: boolean; text: string }> = {
   taken: { ok: false, text: "Another agent has already claimed that request." },
   "not-holder": { ok: false, text: "Only the agent holding a request can release it." },
   missing: { ok: false, text: "That request does not exist." },
+  topic: { ok: true, text: "The topic is changed." },
+  "topic-invalid": { ok: false, text: "Choose one of the topics." },
+  "topic-merged": { ok: false, text: "This request was merged into another: change the topic there." },
+  "topic-missing": { ok: false, text: "That request does not exist." },
+  merged: { ok: true, text: "The requests are merged: the whole conversation is here now." },
+  "merge-missing": { ok: false, text: "That request does not exist." },
+  "merge-same": { ok: false, text: "A request cannot be merged into itself." },
+  "merge-merged": { ok: false, text: "That request is already merged into another one." },
+  "merge-other-customer": { ok: false, text: "Only requests from the same customer address can be merged." },
+  "merge-changed": { ok: false, text: "The requests changed meanwhile: look again and retry." },
+  "merge-invalid": { ok: false, text: "Those requests cannot be merged." },
+  took: { ok: true, text: "This request is yours now: it was the oldest unclaimed one in your view." },
+  "none-left": { ok: false, text: "No unclaimed request is left in this view." },
 };
 
 export function Flash({ code }: { code: unknown }) {

@@ -35,9 +35,14 @@ export function lowerHeaders(headers: Record<string, string> | null | undefined)
   return out;
 }
 
-/** Text safe to store and show: line endings unified, control characters removed. */
+/** Text safe to store and show: line endings unified, control characters and lone surrogates removed. */
 export function plain(value: string, max: number): string {
-  return value.replace(/\r\n?/g, "\n").replace(CONTROL, "").normalize("NFC").trim().slice(0, max);
+  return value.replace(/\r\n?/g, "\n").replace(CONTROL, "").toWellFormed().normalize("NFC").trim().slice(0, max).toWellFormed();
+}
+
+/** A header value kept as it is, minus what no database column takes (control characters, lone surrogates). */
+function headerValue(value: string): string {
+  return value.replace(CONTROL, "").toWellFormed();
 }
 
 /** Why an email is automatic (RFC 3834 and the de-facto headers), or null. */
@@ -86,10 +91,10 @@ export function bodyText(email: ReceivedEmail, maxBytes: number): { body: string
 
 export function classify(email: ReceivedEmail, options: { maxBytes: number; ownDomains: readonly string[] }): Classified {
   const headers = lowerHeaders(email.headers);
-  const sender = bareAddress(email.from ?? "").slice(0, 254);
+  const sender = headerValue(bareAddress(email.from ?? "").slice(0, 254));
   const senderName = plain(displayName(email.from ?? ""), 200);
   const { body, fromHtml, truncated } = bodyText(email, options.maxBytes);
-  const messageId = (email.message_id || headers["message-id"] || "").trim().slice(0, 300) || null;
+  const messageId = headerValue((email.message_id || headers["message-id"] || "").trim().slice(0, 300)) || null;
   return {
     sender,
     senderName,
@@ -103,8 +108,8 @@ export function classify(email: ReceivedEmail, options: { maxBytes: number; ownD
       size: Number.isFinite(a.size) ? a.size : 0,
     })),
     messageId,
-    referenced: referencedIds(headers["in-reply-to"], headers.references),
-    recipients: [...(email.to ?? []), ...(email.cc ?? []), ...(email.received_for ?? [])].map(bareAddress),
+    referenced: referencedIds(headers["in-reply-to"], headers.references).map(headerValue),
+    recipients: [...(email.to ?? []), ...(email.cc ?? []), ...(email.received_for ?? [])].map((r) => headerValue(bareAddress(r))),
     automatic: automaticReason(headers, sender, options.ownDomains),
     deliveryReport: isDeliveryReport(headers, sender),
   };

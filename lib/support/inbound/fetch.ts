@@ -1,12 +1,12 @@
-// Fetching a received email by id: through the Resend SDK
-// (emails.receiving.get), or, with the outbox transport, from the test emails
-// that /dev/mailbox sent into the desk.
-import { eq } from "drizzle-orm";
-import { Resend } from "resend";
+// Fetching received emails by id: through the Resend SDK
+// (emails.receiving.get, on the fetch thread), or, with the outbox transport,
+// from the test emails that /dev/mailbox sent into the desk.
+import { inArray } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { devReceivedEmails } from "@/db/schema";
 import { env } from "@/lib/env";
 import type { ReceivedEmail } from "./classify";
+import { fetchOnThread, type ThreadAnswer } from "./fetch-thread";
 
 export class FetchError extends Error {
   constructor(
@@ -22,36 +22,27 @@ export class FetchError extends Error {
   }
 }
 
-let client: { key: string; resend: Resend } | undefined;
-
-function resendClient(): Resend {
+/** Each email's message, or why it could not be had, in the order asked. */
+export async function fetchReceivedEmails(db: Db, emailIds: readonly string[], concurrency = 32): Promise<(ReceivedEmail | FetchError)[]> {
+  if (emailIds.length === 0) return [];
   const e = env();
-  const key = `${e.RESEND_API_KEY}|${e.RESEND_BASE_URL ?? ""}`;
-  if (client?.key !== key) {
-    client = { key, resend: new Resend(e.RESEND_API_KEY, e.RESEND_BASE_URL ? { baseUrl: e.RESEND_BASE_URL } : undefined) };
-  }
-  return client.resend;
-}
-
-export async function fetchReceivedEmail(db: Db, emailId: string): Promise<ReceivedEmail> {
-  if (env().EMAIL_TRANSPORT === "outbox") {
-    const [row] = await db
-      .select({ message: devReceivedEmails.message })
+  if (e.EMAIL_TRANSPORT === "outbox") {
+    const rows = await db
+      .select({ emailId: devReceivedEmails.emailId, message: devReceivedEmails.message })
       .from(devReceivedEmails)
-      .where(eq(devReceivedEmails.emailId, emailId));
-    if (!row) throw new FetchError(`no test email ${emailId}`, 404);
-    return row.message as unknown as ReceivedEmail;
+      .where(inArray(devReceivedEmails.emailId, [...emailIds]));
+    const byId = new Map(rows.map((r) => [r.emailId, r.message as unknown as ReceivedEmail]));
+    return emailIds.map((id) => byId.get(id) ?? new FetchError(`no test email ${id}`, 404));
   }
-  let answer;
-  try {
-    answer = await resendClient().emails.receiving.get(emailId);
-  } catch (error) {
-    throw new FetchError(`Resend could not be reached: ${(error as Error).message}`, null);
-  }
-  const { data, error } = answer;
-  if (error || !data) {
-    const status = (error as { statusCode?: number | null } | null)?.statusCode ?? null;
-    throw new FetchError(`Resend refused the fetch: ${error?.message ?? "no answer"}`, status);
-  }
-  return data;
+  const answers = await fetchOnThread({
+    key: e.RESEND_API_KEY ?? "",
+    baseUrl: e.RESEND_BASE_URL ?? null,
+    emailIds,
+    concurrency,
+  }).catch((error: Error) => emailIds.map((): ThreadAnswer => ({ unreachable: error.message })));
+  return answers.map((answer) => {
+    if ("data" in answer) return answer.data;
+    if ("unreachable" in answer) return new FetchError(`Resend could not be reached: ${answer.unreachable}`, null);
+    return new FetchError(`Resend refused the fetch: ${answer.error.message}`, answer.error.statusCode);
+  });
 }

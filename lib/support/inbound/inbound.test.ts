@@ -14,7 +14,7 @@ import { startFakeResend, type FakeResend, type InboundInput } from "@/test/fake
 import { POST } from "@/app/api/webhooks/resend/route";
 import { replyToRequest } from "../index";
 import { replyAddressFor, referenceFromRecipients } from "../threading";
-import { inboundWorkerIdle } from "./worker";
+import { inboundWorkerIdle, kickInboundWorker } from "./worker";
 
 const testDb = withTestDb();
 const SECRET = `whsec_${randomBytes(24).toString("base64")}`;
@@ -221,6 +221,67 @@ describe("support by email", () => {
     expect((await messagesOf(flakyRequest.id)).map((m) => m.body)).toEqual(["Second time lucky"]);
   });
 
+  it("files what the webhook stored without claiming it again, and claims events another instance left", async () => {
+    const from = uniqueEmail("handed");
+    const stored = await email({ from });
+    const [mine] = rowsOf<{ attempts: number; status: string }>(
+      await testDb().db.execute(sql`select attempts, status from inbound_events where email_id = ${stored.id}`),
+    );
+    expect(mine).toMatchObject({ attempts: 1, status: "done" }); // leased by its insert, filed by this worker
+
+    // An event stored by an instance that died before filing it: its lease has run out.
+    const orphan = uniqueEmail("orphan");
+    const left = fake.receive({ from: orphan, to: [SUPPORT], subject: "Left behind", text: "Anyone?" });
+    await testDb().db.execute(sql`
+      insert into inbound_events (svix_id, email_id, payload, attempts, next_attempt_at)
+      values (${`msg_orphan_${left.id}`}, ${left.id}, ${receivedEvent(left)}::jsonb, 1, now() - interval '1 second')`);
+    kickInboundWorker(testDb().db);
+    await inboundWorkerIdle();
+    const [claimed] = rowsOf<{ attempts: number; status: string }>(
+      await testDb().db.execute(sql`select attempts, status from inbound_events where email_id = ${left.id}`),
+    );
+    expect(claimed).toMatchObject({ attempts: 2, status: "done" });
+    expect((await messagesOf((await requestsOf(orphan))[0].id)).map((m) => m.body)).toEqual(["Anyone?"]);
+  });
+
+  it("files every email of a flood across rounds exactly once, each acknowledged once", async () => {
+    const senders = Array.from({ length: 230 }, (_, i) => uniqueEmail(`wave-${i}`));
+    const stored = senders.map((from, i) => fake.receive({ from, to: [SUPPORT], subject: `Wave ${i}`, text: `wave ${i}` }));
+    const post = (body: string) => POST(new Request("http://localhost/api/webhooks/resend", { method: "POST", body, headers: svixHeaders(SECRET, body) }));
+    // Sixteen at a time, as the provider delivers: stored in groups, filed in rounds of up to 100 while more arrive.
+    const bodies = stored.map((e) => receivedEvent(e));
+    for (let i = 0; i < bodies.length; i += 16) {
+      const answers = await Promise.all(bodies.slice(i, i + 16).map(post));
+      expect(answers.map((a) => a.status).every((status) => status === 200)).toBe(true);
+    }
+    await inboundWorkerIdle();
+    const counts = rowsOf<{ requests: number; messages: number; pending: number }>(
+      await testDb().db.execute(sql`
+        select (select count(*)::int from support_requests where email like 'wave-%') as requests,
+               (select count(*)::int from support_messages m join support_requests r on r.id = m.request_id where r.email like 'wave-%') as messages,
+               (select count(*)::int from inbound_events where status <> 'done') as pending`),
+    )[0];
+    expect(counts).toEqual({ requests: 230, messages: 230, pending: 0 });
+    expect(senders.every((sender) => sentTo(sender).length === 1)).toBe(true);
+  });
+
+  it("files mail whose headers carry control characters or broken UTF-16 instead of failing the round", async () => {
+    const from = uniqueEmail("broken");
+    await email({
+      from: `Bro\ud800ken \u0007Name <${from}>`,
+      subject: "Half a pair \ud83d here",
+      text: "Body with a lone \udc00 surrogate",
+      message_id: "<id\u0000with\ud800junk@mail.example.net>",
+      headers: { "In-Reply-To": "<ref\ud800@mail.example.net>" },
+    });
+    const [request] = await requestsOf(from);
+    const [message] = await messagesOf(request.id);
+    expect(message.subject).toBe("Half a pair \ufffd here");
+    expect(message.body).toBe("Body with a lone \ufffd surrogate");
+    expect(message.messageId).toBe("<idwith\ufffdjunk@mail.example.net>");
+    expect(request.name).toBe("Bro\ufffdken Name");
+  });
+
   it("caps new requests per sender per hour and groups the rest; keeps over-size text truncated; html as text", async () => {
     process.env.SUPPORT_INBOUND_NEW_PER_HOUR = "2";
     process.env.SUPPORT_INBOUND_MAX_BYTES = "1000";
@@ -271,20 +332,29 @@ describe("support by email", () => {
       { from: "MAILER-DAEMON@mx.example.net", headers: { "Return-Path": "<>" }, text: "undeliverable" },
     ];
     const stored = inputs.map((input) => fake.receive({ to: [SUPPORT], subject: "Help", text: "Batch", ...input }));
+    const post = (body: string) => POST(new Request("http://localhost/api/webhooks/resend", { method: "POST", body, headers: svixHeaders(SECRET, body) }));
+    // The worker is busy with a slow fetch while the emails arrive, so that they are all stored before its next claim.
+    fake.delayReceiving(400);
+    const busy = fake.receive({ from: uniqueEmail("batch-busy"), to: [SUPPORT], subject: "First", text: "First" });
+    expect((await post(receivedEvent(busy))).status).toBe(200);
     const before = fake.calls.length;
     // Delivered at once: written together, claimed and filed in one round.
-    const bodies = stored.map((e) => receivedEvent(e));
-    const answers = await Promise.all(
-      bodies.map((body) => POST(new Request("http://localhost/api/webhooks/resend", { method: "POST", body, headers: svixHeaders(SECRET, body) }))),
-    );
+    const answers = await Promise.all(stored.map((e) => post(receivedEvent(e))));
+    fake.delayReceiving(0);
     expect(answers.map((a) => a.status)).toEqual(inputs.map(() => 200));
     await inboundWorkerIdle();
 
+    // Webhooks delivered at once have no order among them: whichever is filed first opens the first request.
     const flood = await requestsOf(flooder);
     expect(flood).toHaveLength(2);
-    expect((await messagesOf(flood[1].id)).map((m) => m.body)).toEqual(["flood 1", "flood 2", "flood 3"]);
+    const [first, rest] = [await messagesOf(flood[0].id), await messagesOf(flood[1].id)];
+    expect(first).toHaveLength(1);
+    expect(rest).toHaveLength(3); // the second request, and the two past the cap grouped onto it
+    expect([...first, ...rest].map((m) => m.body).sort()).toEqual(["flood 0", "flood 1", "flood 2", "flood 3"]);
     expect(sentTo(flooder)).toHaveLength(2);
-    expect((await messagesOf(request.id)).map((m) => m.body)).toEqual(["I cannot sign in.", "answer by token", "answer by header"]);
+    const onRequest = (await messagesOf(request.id)).map((m) => m.body);
+    expect(onRequest[0]).toBe("I cannot sign in.");
+    expect(onRequest.slice(1).sort()).toEqual(["answer by header", "answer by token"]);
     expect(await requestsOf(customer)).toHaveLength(1);
     expect(await requestsOf(intruder)).toHaveLength(1);
     expect(await requestsOf(automatic)).toHaveLength(1);

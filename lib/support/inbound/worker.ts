@@ -3,7 +3,7 @@
 // pending, sleeping until the next retry is due. Instances share the work
 // through the claim's lease (SKIP LOCKED), so each may run its own.
 import { getDb, type Db } from "@/db/client";
-import { nextDueInSeconds, processDueInbound } from "./process";
+import { drainDueInbound, nextDueInSeconds, queueHandedOff, type Claimed } from "./process";
 
 const state = globalThis as unknown as {
   __resetDeskInbound?: { running: Promise<void>; wake: () => void; again: boolean };
@@ -12,10 +12,12 @@ const state = globalThis as unknown as {
 async function loop(db: Db, worker: NonNullable<typeof state.__resetDeskInbound>) {
   for (;;) {
     worker.again = false;
-    const round = await processDueInbound(db);
-    if (round.claimed > 0) continue;
+    const { claimed } = await drainDueInbound(db);
+    if (claimed > 0 || worker.again) continue;
     const due = await nextDueInSeconds(db);
-    if (due === null && !worker.again) return;
+    // Kicked meanwhile: an event was handed off (leased to us, so not "due" for a minute).
+    if (worker.again) continue;
+    if (due === null) return;
     await new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, Math.min(due ?? 0, 30) * 1000 + 50);
       worker.wake = () => {
@@ -45,6 +47,12 @@ export function kickInboundWorker(db?: Db): void {
       state.__resetDeskInbound = undefined;
     }
   })();
+}
+
+/** Events the webhook just stored (leased to this instance): filed by this worker first, without a claim. */
+export function handOffInbound(db: Db, events: readonly Claimed[]): void {
+  queueHandedOff(events);
+  kickInboundWorker(db);
 }
 
 /** Resolves when the worker has nothing left to do (tests, the bench). */

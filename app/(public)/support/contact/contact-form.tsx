@@ -1,11 +1,13 @@
 "use client";
 
 import { zodResolver } from "@hookform/resolvers/zod";
-import { startTransition, useActionState, useRef } from "react";
-import { useForm } from "react-hook-form";
+import { startTransition, useActionState, useMemo, useRef, useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
+import { suggestionsFor, type FaqEntry, type TopicWords } from "@/lib/support/self-service";
 import { contactSchema } from "@/lib/support/text";
 import { sendContactMessage, type ContactState } from "./actions";
+import { SuggestionList } from "./suggestions";
 
 type Input = z.input<typeof contactSchema>;
 type Output = z.output<typeof contactSchema>;
@@ -15,14 +17,28 @@ const fields = [
   { name: "name", label: "Name", type: "text", autoComplete: "name", hint: null },
 ] as const;
 
-export function ContactForm() {
+type Props = {
+  /** the published notice's questions and answers, for the suggestions */
+  faq: FaqEntry[];
+  topics: { key: string; label: string }[];
+  topicWords: TopicWords;
+};
+
+export function ContactForm({ faq, topics, topicWords }: Props) {
   const [state, formAction, pending] = useActionState<ContactState, FormData>(sendContactMessage, { status: "idle" });
   const formRef = useRef<HTMLFormElement>(null);
+  const values = state.status === "invalid" || state.status === "suggest" ? state.values : undefined;
   const form = useForm<Input, unknown, Output>({
     resolver: zodResolver(contactSchema),
     mode: "onTouched",
-    defaultValues: state.status === "invalid" ? state.values : { email: "", name: "", message: "" },
+    defaultValues: values ? { email: values.email, name: values.name, message: values.message } : { email: "", name: "", message: "" },
   });
+  // Suggestions as the customer writes (and, rendered on the server, after a
+  // submission without JavaScript): the same function either way.
+  const [topic, setTopic] = useState(values?.topic ?? "");
+  const message = useWatch({ control: form.control, name: "message" }) ?? "";
+  const suggestions = useMemo(() => suggestionsFor({ topic, message }, faq, topicWords), [topic, message, faq, topicWords]);
+  const suggesting = state.status === "suggest";
   const errors = form.formState.errors;
   const serverErrors = state.status === "invalid" ? state.fieldErrors : {};
   const errorOf = (name: keyof Input) => errors[name]?.message ?? serverErrors[name];
@@ -47,10 +63,37 @@ export function ContactForm() {
       onSubmit={(event) => {
         event.preventDefault();
         void form.handleSubmit(() => {
-          startTransition(() => formAction(new FormData(formRef.current!)));
+          const data = new FormData(formRef.current!);
+          // The suggestions were on screen while typing: this is the send.
+          data.set("intent", "send");
+          startTransition(() => formAction(data));
         })(event);
       }}
     >
+      {suggesting ? <input type="hidden" name="intent" value="send" /> : null}
+      <div className="field">
+        <label htmlFor="topic">What is it about?</label>
+        <select
+          id="topic"
+          name="topic"
+          value={topic}
+          onChange={(e) => setTopic(e.target.value)}
+          aria-invalid={serverErrors.topic ? true : undefined}
+          aria-describedby={serverErrors.topic ? "topic-error" : undefined}
+        >
+          <option value="">Choose a topic (optional)</option>
+          {topics.map((t) => (
+            <option key={t.key} value={t.key}>
+              {t.label}
+            </option>
+          ))}
+        </select>
+        {serverErrors.topic ? (
+          <p id="topic-error" className="field-error">
+            {serverErrors.topic}
+          </p>
+        ) : null}
+      </div>
       {fields.map((field) => {
         const error = errorOf(field.name);
         const describedBy = [field.hint ? `${field.name}-hint` : null, error ? `${field.name}-error` : null]
@@ -70,6 +113,8 @@ export function ContactForm() {
               autoComplete={field.autoComplete}
               maxLength={field.name === "email" ? 254 : 200}
               required
+              // In the server's HTML too: kept after a submission without JavaScript.
+              defaultValue={values?.[field.name]}
               aria-invalid={error ? true : undefined}
               aria-describedby={describedBy || undefined}
               {...form.register(field.name)}
@@ -91,6 +136,7 @@ export function ContactForm() {
           id="message"
           maxLength={5000}
           required
+          defaultValue={values?.message}
           aria-invalid={errorOf("message") ? true : undefined}
           aria-describedby={errorOf("message") ? "message-hint message-error" : "message-hint"}
           {...form.register("message")}
@@ -101,9 +147,23 @@ export function ContactForm() {
           </p>
         ) : null}
       </div>
+      <div aria-live="polite">
+        {suggestions.length > 0 ? (
+          <section aria-labelledby="suggestions-heading" className="stack">
+            <h2 id="suggestions-heading">Answers that may help</h2>
+            {suggesting ? (
+              <p>
+                Before we send your message: one of these may answer your question straight away. If not, choose
+                &quot;Send anyway&quot; and a person will answer.
+              </p>
+            ) : null}
+            <SuggestionList suggestions={suggestions} />
+          </section>
+        ) : null}
+      </div>
       <div>
         <button type="submit" disabled={pending}>
-          {pending ? "Sending…" : "Send message"}
+          {pending ? "Sending…" : suggesting ? "Send anyway" : "Send message"}
         </button>
       </div>
     </form>

@@ -1,11 +1,15 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getPublishedNotice } from "@/lib/incident/published";
+import { contactTopics, contactTopicWords } from "@/lib/support/contact-suggestions";
 import { ContactForm } from "./contact-form";
 
 export const metadata: Metadata = { title: "Contact support" };
 
 // Public: no account needed, and blocked sessions may use it too (SPEC 4.3).
-export default function ContactPage() {
+export default async function ContactPage() {
+  // The notice's FAQ (from the cache: no database query per visit) feeds the suggestions.
+  const faq = (await getPublishedNotice())?.faq ?? [];
   return (
     <div className="narrow stack">
       <h1>Contact support</h1>
@@ -17,7 +21,7 @@ export default function ContactPage() {
         To set a new password yourself, you do not need to wait for us:{" "}
         <Link href="/forgot-password">email me a reset link</Link>.
       </p>
-      <ContactForm />
+      <ContactForm faq={faq} topics={contactTopics} topicWords={contactTopicWords} />
     </div>
   );
 }

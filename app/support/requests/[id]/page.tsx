@@ -3,9 +3,13 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getDb } from "@/db/client";
 import { requireRole } from "@/lib/auth/guards";
-import { getRequestForAgent, parseId } from "@/lib/support";
+import { getRequestForAgent, parseId, presenceText, relatedRequests, viewRequest } from "@/lib/support";
+import { topicLabels } from "@/lib/support/topics";
 import { byteSize, channelLabels, DeskNav, Flash, messageChannelLabel, When, statusLabel } from "../../_lib/format";
 import { claimAction, releaseAction, resolveAction } from "../../actions";
+import { savedRepliesForRequest, savedReplyForRequest } from "@/lib/support/saved-reply-store";
+import { MergeSection, TopicForm } from "./organise-forms";
+import { SavedReplyPicker } from "./saved-reply-picker";
 import { NoteForm, ReplyForm } from "./thread-forms";
 
 export const metadata: Metadata = { title: "Support request", robots: { index: false } };
@@ -15,23 +19,50 @@ export default async function RequestPage({
   searchParams,
 }: {
   params: Promise<{ id: string }>;
-  searchParams: Promise<{ flash?: string }>;
+  searchParams: Promise<{ flash?: string; savedReply?: string }>;
 }) {
   const { id } = await params;
   const agent = await requireRole("agent", `/support/requests/${encodeURIComponent(id)}`);
   const requestId = parseId(id);
   if (!requestId) notFound();
-  const found = await getRequestForAgent(await getDb(), agent.id, requestId);
+  const db = await getDb();
+  const found = await getRequestForAgent(db, agent.id, requestId);
   if (!found) notFound();
   const { request, messages } = found;
-  const { flash } = await searchParams;
+  const merged = request.status === "merged";
+  const [viewers, related] = await Promise.all([
+    viewRequest(db, agent.id, request.id),
+    merged ? null : relatedRequests(db, agent.id, request),
+  ]);
+  const presence = presenceText(viewers);
+  const { flash, savedReply } = await searchParams;
+  // A saved reply chosen in the picker (?savedReply=ID), filled for this customer.
+  const savedReplyId = parseId(savedReply);
+  const [inserted, replies] = await Promise.all([
+    savedReplyId ? savedReplyForRequest(db, agent.id, savedReplyId, request.id) : null,
+    merged ? [] : savedRepliesForRequest(db, agent.id, request.id),
+  ]);
   const mine = request.assignedTo === agent.id;
+  // The newest customer message or reply on screen: a reply is refused if a newer one arrives first.
+  const seenMessageId = Math.max(0, ...messages.filter((m) => m.kind !== "note").map((m) => m.id));
 
   return (
     <div className="stack">
       <DeskNav current="other" />
       <h1>Request {request.reference}</h1>
       <Flash code={flash} />
+      {presence ? (
+        <p className="status status-info" data-testid="presence">
+          {presence}
+        </p>
+      ) : null}
+      {merged && request.mergedInto ? (
+        <p className="status status-info" data-testid="merged-into">
+          This request was merged into{" "}
+          <Link href={`/support/requests/${request.mergedInto}`}>{request.mergedIntoReference}</Link>: its messages and
+          any email reply to it are there now.
+        </p>
+      ) : null}
       <dl className="facts">
         <dt>From</dt>
         <dd>
@@ -56,38 +87,44 @@ export default async function RequestPage({
         <dd>
           <span className="tag">{statusLabel(request.status)}</span>
         </dd>
+        <dt>Topic</dt>
+        <dd data-testid="request-topic">{topicLabels[request.topic]}</dd>
         <dt>Agent</dt>
         <dd>{mine ? "You" : (request.assigneeEmail ?? "Unassigned")}</dd>
       </dl>
 
-      <div className="actions-row">
-        {request.status !== "resolved" && request.assignedTo === null ? (
-          <form action={claimAction}>
-            <input type="hidden" name="requestId" value={request.id} />
-            <input type="hidden" name="from" value="request" />
-            <button type="submit">Claim</button>
-          </form>
-        ) : null}
-        {request.assignedTo !== null && (mine || agent.role === "admin") ? (
-          <form action={releaseAction}>
-            <input type="hidden" name="requestId" value={request.id} />
-            <input type="hidden" name="from" value="request" />
-            <button type="submit" className="secondary">
-              Release
-            </button>
-          </form>
-        ) : null}
-        {request.status !== "resolved" ? (
-          <form action={resolveAction}>
-            <input type="hidden" name="requestId" value={request.id} />
-            <button type="submit" className="secondary">
-              Mark resolved
-            </button>
-          </form>
-        ) : null}
-      </div>
+      {merged ? null : (
+        <div className="actions-row">
+          {request.status !== "resolved" && request.assignedTo === null ? (
+            <form action={claimAction}>
+              <input type="hidden" name="requestId" value={request.id} />
+              <input type="hidden" name="from" value="request" />
+              <button type="submit">Claim</button>
+            </form>
+          ) : null}
+          {request.assignedTo !== null && (mine || agent.role === "admin") ? (
+            <form action={releaseAction}>
+              <input type="hidden" name="requestId" value={request.id} />
+              <input type="hidden" name="from" value="request" />
+              <button type="submit" className="secondary">
+                Release
+              </button>
+            </form>
+          ) : null}
+          {request.status !== "resolved" ? (
+            <form action={resolveAction}>
+              <input type="hidden" name="requestId" value={request.id} />
+              <button type="submit" className="secondary">
+                Mark resolved
+              </button>
+            </form>
+          ) : null}
+        </div>
+      )}
+      {merged ? null : <TopicForm request={request} />}
 
       <h2>Conversation</h2>
+      {messages.length === 0 ? <p className="muted">No messages on this request.</p> : null}
       <ol className="thread">
         {messages.map((m) => (
           <li key={m.id} className={`panel thread-${m.kind}`}>
@@ -125,10 +162,21 @@ export default async function RequestPage({
         ))}
       </ol>
 
-      <h2>Answer</h2>
-      <ReplyForm requestId={request.id} to={request.email} />
-      <h2>Notes for the team</h2>
-      <NoteForm requestId={request.id} />
+      {merged ? null : (
+        <>
+          <h2>Answer</h2>
+          <SavedReplyPicker requestId={request.id} replies={replies} selected={inserted ? (savedReplyId ?? undefined) : undefined} />
+          {inserted ? (
+            <p role="status" className="status status-info">
+              Inserted &quot;{inserted.title}&quot; below: read and edit it before sending.
+            </p>
+          ) : null}
+          <ReplyForm requestId={request.id} to={request.email} seenMessageId={seenMessageId} initial={inserted?.text} />
+          <h2>Notes for the team</h2>
+          <NoteForm requestId={request.id} />
+          {related ? <MergeSection request={request} candidates={related.candidates} mergedHere={related.mergedHere} /> : null}
+        </>
+      )}
     </div>
   );
 }

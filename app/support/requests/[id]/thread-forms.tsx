@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { addNote, sendReply, type ThreadFormState } from "./actions";
+import { addNote, sendReply, type NewerShown, type ThreadFormState } from "./actions";
 
 function TextForm(props: {
   requestId: number;
@@ -9,13 +9,20 @@ function TextForm(props: {
   label: string;
   hint: string;
   button: string;
+  /** the text the box starts with (a saved reply inserted by the picker) */
+  initial?: string;
   action: (prev: ThreadFormState, data: FormData) => Promise<ThreadFormState>;
+  /** extra hidden fields (the reply's newest message seen) */
+  hidden?: Record<string, string>;
 }) {
   const [state, formAction, pending] = useActionState<ThreadFormState, FormData>(props.action, {});
   const id = `${props.name}-field`;
   return (
     <form action={formAction} className="form">
       <input type="hidden" name="requestId" value={props.requestId} />
+      {Object.entries(props.hidden ?? {}).map(([name, value]) => (
+        <input key={name} type="hidden" name={name} value={value} />
+      ))}
       <div className="field">
         <label htmlFor={id}>{props.label}</label>
         <p id={`${id}-hint`} className="hint">
@@ -28,7 +35,7 @@ function TextForm(props: {
           name={props.name}
           required
           maxLength={10000}
-          defaultValue={state.ok ? "" : (state.value ?? "")}
+          defaultValue={state.ok ? "" : (state.value ?? props.initial ?? "")}
           aria-invalid={state.error ? true : undefined}
           aria-describedby={state.error ? `${id}-hint ${id}-error` : `${id}-hint`}
         />
@@ -37,6 +44,7 @@ function TextForm(props: {
             {state.error}
           </p>
         ) : null}
+        {state.newer?.length ? <NewerMessages messages={state.newer} /> : null}
       </div>
       <div>
         <button type="submit" disabled={pending}>
@@ -50,10 +58,42 @@ function TextForm(props: {
   );
 }
 
-export function ReplyForm({ requestId, to }: { requestId: number; to: string }) {
+/** What arrived after the page was loaded, beside the refused reply (the thread above shows it too). */
+function NewerMessages({ messages }: { messages: NewerShown[] }) {
+  return (
+    <section aria-label="New since you opened this request" className="stack">
+      <p className="hint">New since you opened this request:</p>
+      <ol className="thread">
+        {messages.map((m) => (
+          <li key={m.id} className="panel">
+            <p className="muted">
+              <strong>{m.kind === "customer" ? "Customer" : "Agent reply"}</strong> from {m.from} ·{" "}
+              <time dateTime={m.at}>{m.at.slice(0, 16).replace("T", " ")} UTC</time>
+            </p>
+            <p className="message-body">{m.body}</p>
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+export function ReplyForm({
+  requestId,
+  to,
+  seenMessageId,
+  initial,
+}: {
+  requestId: number;
+  to: string;
+  seenMessageId: number;
+  initial?: string;
+}) {
   return (
     <TextForm
       requestId={requestId}
+      hidden={{ seen: String(seenMessageId) }}
+      initial={initial}
       name="reply"
       label="Reply"
       hint={`Emailed to ${to}. Never ask for a password, and never treat name, address, phone or card digits as proof of identity.`}
