@@ -101,7 +101,7 @@ export async function seedDemo(
   report.created += missing.length;
   report.existing += emails.length - missing.length;
   // Answers to the notice's FAQ, ready for the desk's bulk answers.
-  const replies = await seedSavedReplies(db, demoNotice(brand, env().SUPPORT_EMAIL).faq);
+  const replies = await seedSavedReplies(db, demoNotice(env().BRAND_NAME, env().SUPPORT_EMAIL).faq);
   if (replies > 0) log(`Created ${replies} saved replies from the notice's questions.`);
   if (options.breachDay) await seedBreachDay(db, log);
   return report;
