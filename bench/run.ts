@@ -23,7 +23,7 @@ import { BENCH_PASSWORD, newPassword, seedBench, signInEmail } from "./lib/seed"
 import { prepareSignIn, signInOnce } from "./lib/signin";
 import { hasWrk, measureThroughput } from "./lib/wrk";
 import { figureNames, onlyFigures, runFigures } from "./figures";
-import { startPlainHttp } from "./lib/plain-http";
+import { noticeAgainstPlainHttp } from "./lib/notice";
 
 const APP_PORT = Number(process.env.BENCH_PORT || 3501);
 const PG_PORT = Number(process.env.BENCH_PG_PORT || 3519);
@@ -148,44 +148,15 @@ async function main() {
     const staticRun = await measureThroughput(staticUrl, { connections: 32, seconds: PAGE_SECONDS });
     log(`  static file ${staticRun.perSecond}/s (${staticRun.generator})`);
     if (noticeStatus === 200) {
-      // server.mjs serves /notice from its copy once it has taken one (a few seconds after start).
-      for (let i = 0; i < 50 && (await fetch(noticeUrl)).headers.get("x-reset-desk-notice") !== "memory"; i++) await new Promise((r) => setTimeout(r, 200));
-      const noticeRun = await measureThroughput(noticeUrl, { connections: 32, seconds: PAGE_SECONDS });
-      log(`  /notice ${noticeRun.perSecond}/s`);
-      // The same bytes and headers from a plain Node http server, same load.
-      const sample = await fetch(noticeUrl, { headers: { "accept-encoding": "identity" } });
-      const sampleHeaders: Record<string, string> = {};
-      sample.headers.forEach((v, k) => {
-        if (!["connection", "keep-alive", "date", "content-length", "transfer-encoding"].includes(k)) sampleHeaders[k] = v;
-      });
-      const plain = await startPlainHttp(Buffer.from(await sample.arrayBuffer()), sampleHeaders, Number(new URL(app.url).port) + 7);
-      // Three alternating rounds, medians of each side: a burst of other load
-      // on the machine then moves both sides, not just one.
-      const rounds: { notice: number; plain: number }[] = [];
-      let plainRun: Awaited<ReturnType<typeof measureThroughput>>;
-      try {
-        plainRun = await measureThroughput(plain.url, { connections: 32, seconds: PAGE_SECONDS });
-        rounds.push({ notice: noticeRun.perSecond, plain: plainRun.perSecond });
-        for (let i = 0; i < 2; i++) {
-          const n = await measureThroughput(noticeUrl, { connections: 32, seconds: PAGE_SECONDS });
-          const p = await measureThroughput(plain.url, { connections: 32, seconds: PAGE_SECONDS });
-          rounds.push({ notice: n.perSecond, plain: p.perSecond });
-        }
-      } finally {
-        plain.stop();
-      }
-      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-      const noticeMedian = median(rounds.map((r) => r.notice));
-      const plainMedian = median(rounds.map((r) => r.plain));
-      log(`  plain Node http, same bytes: ${plainRun.perSecond}/s; medians of 3 rounds: /notice ${noticeMedian}/s, plain ${plainMedian}/s`);
+      const compared = await noticeAgainstPlainHttp(app.url, { seconds: PAGE_SECONDS, plainPort: Number(new URL(app.url).port) + 7, log });
       results.notice = {
         staticFile: staticRun,
-        notice: noticeRun,
-        plainHttp: plainRun,
-        ratio: ratio(noticeRun.perSecond, staticRun.perSecond),
-        rounds,
-        plainHttpRatio: ratio(noticeMedian, plainMedian),
-        servedFromMemory: sample.headers.get("x-reset-desk-notice") === "memory",
+        notice: compared.notice,
+        plainHttp: compared.plainHttp,
+        ratio: ratio(compared.notice.perSecond, staticRun.perSecond),
+        rounds: compared.rounds,
+        plainHttpRatio: compared.plainHttpRatio,
+        servedFromMemory: compared.servedFromMemory,
       };
     } else {
       results.notice = { staticFile: staticRun, pending: `/notice answered ${noticeStatus} (notice issue not merged)` };

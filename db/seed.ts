@@ -20,6 +20,37 @@ export const DEMO_CUSTOMER_COUNT = 300;
 
 export type SeedReport = { created: number; existing: number; incidentCreated: boolean };
 
+/** The demo incident with its published notice, unless an incident exists; true when it was created. */
+export async function ensureDemoIncident(db: Db, log: (line: string) => void = () => {}): Promise<boolean> {
+  const brand = env().BRAND_NAME;
+  const [incident] = await db.select({ id: incidents.id }).from(incidents).limit(1);
+  if (incident) return false;
+  const now = Date.now();
+  const notice = demoNotice(brand, env().SUPPORT_EMAIL, now);
+  const day = 24 * 3600 * 1000;
+  await db.transaction(async (tx) => {
+    const [created] = await tx
+      .insert(incidents)
+      .values({ title: notice.title, ...notice.dates })
+      .returning({ id: incidents.id });
+    await tx.insert(noticeRevisions).values({
+      incidentId: created.id,
+      sections: notice.sections,
+      faq: notice.faq,
+      publishedAt: new Date(now - day),
+    });
+    await tx.insert(noticeUpdates).values(
+      notice.updates.map((u) => ({
+        incidentId: created.id,
+        body: u.body,
+        postedAt: new Date(now - u.daysAgo * day - 3600 * 1000),
+      })),
+    );
+  });
+  log("Created the demo incident and published its notice.");
+  return true;
+}
+
 export async function seedDemo(
   db: Db,
   log: (line: string) => void = () => {},
@@ -29,34 +60,7 @@ export async function seedDemo(
     throw new Error("seed-demo creates accounts with published passwords: it never runs in production.");
   }
   const report: SeedReport = { created: 0, existing: 0, incidentCreated: false };
-  const brand = env().BRAND_NAME;
-  const [incident] = await db.select({ id: incidents.id }).from(incidents).limit(1);
-  if (!incident) {
-    const now = Date.now();
-    const notice = demoNotice(brand, env().SUPPORT_EMAIL, now);
-    const day = 24 * 3600 * 1000;
-    await db.transaction(async (tx) => {
-      const [created] = await tx
-        .insert(incidents)
-        .values({ title: notice.title, ...notice.dates })
-        .returning({ id: incidents.id });
-      await tx.insert(noticeRevisions).values({
-        incidentId: created.id,
-        sections: notice.sections,
-        faq: notice.faq,
-        publishedAt: new Date(now - day),
-      });
-      await tx.insert(noticeUpdates).values(
-        notice.updates.map((u) => ({
-          incidentId: created.id,
-          body: u.body,
-          postedAt: new Date(now - u.daysAgo * day - 3600 * 1000),
-        })),
-      );
-    });
-    report.incidentCreated = true;
-    log("Created the demo incident and published its notice.");
-  }
+  report.incidentCreated = await ensureDemoIncident(db, log);
 
   for (const account of DEMO_ACCOUNTS) {
     const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, account.email));
@@ -97,7 +101,7 @@ export async function seedDemo(
   report.created += missing.length;
   report.existing += emails.length - missing.length;
   // Answers to the notice's FAQ, ready for the desk's bulk answers.
-  const replies = await seedSavedReplies(db, demoNotice(brand, env().SUPPORT_EMAIL).faq);
+  const replies = await seedSavedReplies(db, demoNotice(env().BRAND_NAME, env().SUPPORT_EMAIL).faq);
   if (replies > 0) log(`Created ${replies} saved replies from the notice's questions.`);
   if (options.breachDay) await seedBreachDay(db, log);
   return report;

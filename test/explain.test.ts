@@ -12,7 +12,7 @@ import { auditEventsFor } from "@/lib/audit";
 import { sessionStateFor } from "@/lib/auth/session-state";
 import { campaignProgress, listCampaigns } from "@/lib/campaigns";
 import { incidentCounts, snapshotsSince, wholeIncident } from "@/lib/campaigns/metrics";
-import { findJob, recentJobs } from "@/lib/expiry";
+import { countScope, findJob, recentJobs } from "@/lib/expiry";
 import { passkeyOfferDue, passkeysOf } from "@/lib/passkeys";
 import { countLiveSessions, createDeviceSession, liveSessionsOf } from "@/lib/sessions";
 import { loadPublishedNotice, noticeForEditing } from "@/lib/incident/notice";
@@ -47,6 +47,11 @@ export const PAGE_FUNCTIONS: PageFunction[] = [
   { page: "/admin, /admin/campaigns", name: "listCampaigns", run: (db) => listCampaigns(db) },
   { page: "/admin, /admin/campaigns", name: "campaignProgress", run: (db, ids) => campaignProgress(db, ids.campaign) },
   { page: "/admin/expiry", name: "recentJobs", run: (db) => recentJobs(db, "expiry") },
+  {
+    page: "/admin/expiry (confirmation)",
+    name: "countScope",
+    run: async (db, ids) => Promise.all([countScope(db, { kind: "customers" }), countScope(db, { kind: "everyone" }), countScope(db, { kind: "emails", emails: [ids.customerEmail] })]),
+  },
   { page: "/admin/expiry", name: "findJob", run: (db, ids) => findJob(db, ids.job) },
   { page: "/admin/agents", name: "listStaff", run: (db, ids) => listStaff(db, ids.admin) },
   { page: "/admin/notice", name: "noticeForEditing", run: (db, ids) => noticeForEditing(db, { id: ids.admin, email: "admin@explain.example.com", name: null, role: "admin" }) },

@@ -50,6 +50,8 @@ export type FakeResendOptions = {
   answerDelayMs?: number;
   /** false: keep only ids and addresses (benchmarks send millions) */
   keepBodies?: boolean;
+  /** The provider's rate limit: sending calls past this many in any second get 429 with retry-after 1, as Resend answers. */
+  callsPerSecond?: number;
 };
 
 export type FakeResend = {
@@ -121,6 +123,7 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
   let answerDelayMs = options.answerDelayMs ?? 0;
   const received = new Map<string, string>(); // id → the email as JSON, serialised once
   let receivingFailures = 0;
+  const recentCalls: number[] = [];
   let receivingDelayMs = 0;
 
   const server = createServer(async (req, res) => {
@@ -169,6 +172,20 @@ export async function startFakeResend(options: FakeResendOptions = {}): Promise<
     if (!Array.isArray(list) || list.length === 0 || list.length > 100) {
       record(422, 0);
       return json(res, 422, { statusCode: 422, name: "validation_error", message: "A batch holds 1 to 100 emails." });
+    }
+
+    if (options.callsPerSecond) {
+      while (recentCalls.length > 0 && recentCalls[0] <= at - 1000) recentCalls.shift();
+      if (recentCalls.length >= options.callsPerSecond) {
+        record(429, list.length);
+        return json(
+          res,
+          429,
+          { statusCode: 429, name: "rate_limit_exceeded", message: `Too many requests. You can only make ${options.callsPerSecond} requests per second.` },
+          { "retry-after": "1" },
+        );
+      }
+      recentCalls.push(at);
     }
 
     const injected = failures?.(calls.length, { path, idempotencyKey });

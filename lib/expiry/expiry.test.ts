@@ -81,6 +81,37 @@ describe("expiry", () => {
     expect(audits.map((a) => a.action)).toContain("password.expired");
   });
 
+  it("confirms with the counts a full scan gives, for every scope, with disabled and expired staff about", async () => {
+    const { db } = testDb();
+    const scanned = async () => {
+      const [row] = rowsOf<Record<string, number | string>>(
+        await db.execute(sql`select
+          count(*) filter (where role = 'customer')::int8 as customers,
+          count(*) filter (where role = 'customer' and password_expired_at is null)::int8 as customers_open,
+          count(*)::int8 as everyone,
+          count(*) filter (where password_expired_at is null)::int8 as everyone_open
+          from users`),
+      );
+      return {
+        customers: { inScope: Number(row.customers), notYetExpired: Number(row.customers_open) },
+        everyone: { inScope: Number(row.everyone), notYetExpired: Number(row.everyone_open) },
+      };
+    };
+    const agent = await upsertUser(db, { email: uniqueEmail("agent-off"), role: "agent", password: "slow tides under copper lanterns" });
+    await upsertUser(db, { email: uniqueEmail("agent-expired"), role: "agent" }); // no password: starts expired
+    await db.execute(sql`update users set disabled_at = now(), password_expired_at = now() where id = ${agent.id}`);
+    await db.execute(sql`insert into users (email, role, password_expired_at)
+      select 'scope-' || g || '@scope.example.com', 'customer', case when g % 3 = 0 then now() end from generate_series(1, 300) g`);
+    const expected = await scanned();
+    expect(await countScope(db, { kind: "customers" })).toEqual(expected.customers);
+    expect(await countScope(db, { kind: "everyone" })).toEqual(expected.everyone);
+    // A list is counted exactly: two listed, one of them expired, one unknown.
+    expect(await countScope(db, { kind: "emails", emails: ["scope-3@scope.example.com", "scope-4@scope.example.com", "nobody@scope.example.com"] })).toEqual({
+      inScope: 2,
+      notYetExpired: 1,
+    });
+  });
+
   it("refuses a bad list and changes nothing", async () => {
     const { db } = testDb();
     await expect(expirePasswords(db, { kind: "emails", emails: ["not an email"] }, actor)).rejects.toThrow(/not an email/);

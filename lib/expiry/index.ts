@@ -8,6 +8,7 @@ import { rowsOf, type Db } from "@/db/client";
 import { jobs } from "@/db/schema";
 import { emailSchema, InputError } from "@/lib/accounts";
 import { recordAudit } from "@/lib/audit";
+import { readCounters } from "@/lib/campaigns/counters";
 import { env } from "@/lib/env";
 
 export type JobKind = "expiry" | "end_sessions";
@@ -46,15 +47,34 @@ export function describeScope(scope: UserScope): string {
 
 export type ScopeCount = { inScope: number; notYetExpired: number };
 
-/** What a job would touch, for the confirmation step. */
+/**
+ * What a job would touch, for the confirmation step. A list of addresses is
+ * counted exactly (by the email index). "All customers" and "everyone" read
+ * the dashboard's counters (decision 0013) plus the staff accounts (a few rows
+ * by the role index), so confirming costs the same at 300 and at 24 M
+ * accounts: active customers are every customer, since only staff accounts
+ * are ever disabled; the expired counter counts every role, disabled or not.
+ */
 export async function countScope(db: Db, scope: UserScope): Promise<ScopeCount> {
   const s = normaliseScope(scope);
-  const [row] = rowsOf<{ total: number | string; open: number | string }>(
+  if (s.kind === "emails") {
+    const [row] = rowsOf<{ total: number | string; open: number | string }>(
+      await db.execute(sql`
+        select count(*)::int8 as total, count(*) filter (where u.password_expired_at is null)::int8 as open
+        from users u where ${scopeCondition(s)}`),
+    );
+    return { inScope: Number(row?.total ?? 0), notYetExpired: Number(row?.open ?? 0) };
+  }
+  const counts = await readCounters(db, ["activeCustomers", "activeUsers", "expired"]);
+  const [staff] = rowsOf<{ disabled: number | string; expired: number | string }>(
     await db.execute(sql`
-      select count(*)::int8 as total, count(*) filter (where u.password_expired_at is null)::int8 as open
-      from users u where ${scopeCondition(s)}`),
+      select count(*) filter (where u.disabled_at is not null)::int8 as disabled,
+             count(*) filter (where u.password_expired_at is not null)::int8 as expired
+      from users u where u.role in ('agent', 'admin')`),
   );
-  return { inScope: Number(row?.total ?? 0), notYetExpired: Number(row?.open ?? 0) };
+  const inScope = s.kind === "customers" ? counts.activeCustomers : counts.activeUsers + Number(staff?.disabled ?? 0);
+  const expiredInScope = s.kind === "customers" ? counts.expired - Number(staff?.expired ?? 0) : counts.expired;
+  return { inScope, notYetExpired: Math.max(0, inScope - expiredInScope) };
 }
 
 export type JobRow = {
