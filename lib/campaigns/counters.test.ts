@@ -145,9 +145,16 @@ describe("dashboard counters", () => {
       insert into metric_snapshots (at, counts)
       select date_trunc('minute', now()) - make_interval(mins => g), jsonb_build_object('expired', g)
       from generate_series(1, 3000) g on conflict do nothing`);
+    const [bounds] = rowsOf<{ first: Date | string; last: Date | string }>(await db.execute(sql`select min(at) as first, max(at) as last from metric_snapshots`));
     const points = await wholeIncident(db, 100);
     expect(points.length).toBeLessThanOrEqual(101);
     expect(points.length).toBeGreaterThan(90);
-    expect(points[points.length - 1].at.getTime()).toBeGreaterThan(points[0].at.getTime());
+    // From the first snapshot to the newest, in order, each point a snapshot as taken.
+    expect(points[0].at.getTime()).toBe(new Date(bounds.first).getTime());
+    expect(points[points.length - 1].at.getTime()).toBe(new Date(bounds.last).getTime());
+    expect(points.every((p, i) => i === 0 || p.at.getTime() > points[i - 1].at.getTime())).toBe(true);
+    const sample = points[Math.floor(points.length / 2)];
+    const minutesAgo = Math.round((Date.now() - sample.at.getTime()) / 60_000);
+    if (sample.counts.expired !== undefined) expect(Math.abs(sample.counts.expired - minutesAgo)).toBeLessThanOrEqual(1);
   });
 });

@@ -80,21 +80,25 @@ export async function snapshotsSince(db: Db, hours = 24): Promise<ChartPoint[]> 
 }
 
 /**
- * The whole incident in at most `points` points: the last snapshot of each
- * equal slice of time since the first one (a week of minutes is ~10,000 rows
- * of a small table, read by its primary key).
+ * The whole incident in at most `points` + 1 points: the first snapshot, and
+ * the last one at or before each of `points` equal steps of time from the
+ * first to the newest. Each point is one probe of the primary key, so a
+ * dashboard view costs the same on the first day and after months of minutes
+ * (reading every snapshot to slice them grew by 1,440 rows a day).
  */
 export async function wholeIncident(db: Db, points = 240): Promise<ChartPoint[]> {
   const rows = rowsOf<{ at: Date | string; counts: Partial<IncidentCounts> | string }>(
     await db.execute(sql`
-      with bounds as (select min(at) as first, greatest(extract(epoch from max(at) - min(at)), 60) as span from metric_snapshots)
-      select distinct on (slice) at, counts from (
-        select s.at, s.counts, floor(extract(epoch from s.at - b.first) / (b.span / ${points}))::int as slice
-        from metric_snapshots s, bounds b
-      ) x
-      order by slice, at desc`),
+      with bounds as (select min(at) as first, max(at) as last from metric_snapshots),
+      edges as (
+        select b.first + (b.last - b.first) * (g::float8 / ${points}::int) as edge
+        from bounds b, generate_series(0, ${points}::int) g
+        where b.first is not null
+      )
+      select distinct on (s.at) s.at, s.counts
+      from edges e
+      cross join lateral (select at, counts from metric_snapshots where at <= e.edge order by at desc limit 1) s
+      order by s.at`),
   );
-  return rows
-    .map((r) => ({ at: new Date(r.at), counts: typeof r.counts === "string" ? JSON.parse(r.counts) : r.counts }))
-    .sort((a, b) => a.at.getTime() - b.at.getTime());
+  return rows.map((r) => ({ at: new Date(r.at), counts: typeof r.counts === "string" ? JSON.parse(r.counts) : r.counts }));
 }
