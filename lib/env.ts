@@ -96,7 +96,6 @@ const schema = z
           ctx.addIssue({ code: "custom", message: (error as Error).message });
         }
       }),
-    DEV_MAILBOX: bool.optional(),
   })
   .transform((e) => {
     const production = e.NODE_ENV === "production";
