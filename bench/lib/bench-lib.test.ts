@@ -48,7 +48,7 @@ Requests/sec:   2183.41
         reset: { resetsPerSecond: 70 },
         expiry: { rowsPerSecond: 150_000, plainUpdateRowsPerSecond: 180_000 },
         overload: { peakRssBytes: 400 * 2 ** 20, connections: 1320, admittedLatencyMs: { p50: 900, p99: 2100 }, statuses: { "303": 10 }, recovery: { firstSignInAfterMs: 40 } },
-        notice: { ratio: 0.8, staticFile: { perSecond: 3000 } },
+        notice: { ratio: 0.8, staticFile: { perSecond: 3000 }, plainHttpRatio: 0.74 },
         campaign: {},
       },
     };
@@ -58,5 +58,6 @@ Requests/sec:   2183.41
     expect(text).toContain("35 resets/s per core");
     expect(text).toContain("| 1,000 | 29 | 96 |"); // 1000/35 → 29 cores; 5000/75 → 67 more
     expect(text).toContain("`results.overload.peakRssBytes`");
+    expect(text).toContain("at 0.74× a plain Node `http` server sending the same bytes (`results.notice.plainHttpRatio`; goal ≥ 0.5)");
   });
 });

@@ -121,10 +121,12 @@ export function planMarkdown(report: Json, providerCallsPerSecond: number, batch
   }
   const notice = cite("results.notice.ratio");
   const staticRate = cite("results.notice.staticFile.perSecond");
+  const plainHttp = cite("results.notice.plainHttpRatio");
   lines.push("", "**The notice.**");
   lines.push(
     notice.value
-      ? `/notice served at ${fmt(notice.value, 2)}× the rate of a static file from the same server (${notice.ref}; static ${fmt(staticRate.value ?? 0, 0)} req/s, ${staticRate.ref}).`
+      ? `/notice served at ${fmt(notice.value, 2)}× the rate of a static file from the same server (${notice.ref}; static ${fmt(staticRate.value ?? 0, 0)} req/s, ${staticRate.ref})` +
+          (plainHttp.value ? `, and at ${fmt(plainHttp.value, 2)}× a plain Node \`http\` server sending the same bytes (${plainHttp.ref}; goal ≥ 0.5): a spike of readers costs about what a static response costs.` : ".")
       : `Pending: ${String(at(report, "results.notice.pending") ?? "no figure")}; a static file ran at ${fmt(staticRate.value ?? 0, 0)} req/s (${staticRate.ref}).`,
   );
   lines.push("", END);
