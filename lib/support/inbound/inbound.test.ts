@@ -14,6 +14,8 @@ import { startFakeResend, type FakeResend, type InboundInput } from "@/test/fake
 import { POST } from "@/app/api/webhooks/resend/route";
 import { replyToRequest } from "../index";
 import { replyAddressFor, referenceFromRecipients } from "../threading";
+import { sendAcknowledgements } from "./acknowledge";
+import type { Ack } from "./file";
 import { inboundWorkerIdle, kickInboundWorker } from "./worker";
 
 const testDb = withTestDb();
@@ -263,6 +265,49 @@ describe("support by email", () => {
     )[0];
     expect(counts).toEqual({ requests: 230, messages: 230, pending: 0 });
     expect(senders.every((sender) => sentTo(sender).length === 1)).toBe(true);
+  });
+
+  it("sends a refused batch of acknowledgements again after the provider's Retry-After, each once; still refused, no single sends", async () => {
+    const acks = (tag: string): Ack[] =>
+      Array.from({ length: 3 }, (_, i) => ({
+        requestId: 0,
+        reference: `RD-ACK${tag}${i}`,
+        to: uniqueEmail(`ack-${tag}-${i}`),
+        userId: null,
+        replyTo: replyAddressFor(`RD-ACK${tag}${i}`),
+        headers: { "Auto-Submitted": "auto-replied" },
+      }));
+    const waits: number[] = [];
+    const wait = async (ms: number) => {
+      waits.push(ms);
+    };
+    const batchCallsSince = (from: number) => fake.calls.slice(from).filter((c) => c.path.startsWith("/emails") && !c.path.includes("receiving"));
+    try {
+      // Rate-limited once: sent again under the same key after its Retry-After.
+      let refusals = 1;
+      fake.setFailures((_, call) => (call.path === "/emails/batch" && refusals-- > 0 ? { status: 429, retryAfterSeconds: 2 } : null));
+      const first = acks("A");
+      let from = fake.calls.length;
+      await sendAcknowledgements(testDb().db, first, wait);
+      expect(waits).toEqual([2000]);
+      expect(batchCallsSince(from).map((c) => [c.path, c.status])).toEqual([
+        ["/emails/batch", 429],
+        ["/emails/batch", 200],
+      ]);
+      expect(first.every((a) => sentTo(a.to).length === 1)).toBe(true);
+
+      // Refused every time: four tries with backoff, then logged as lost, without a hundred single sends.
+      waits.length = 0;
+      fake.setFailures((_, call) => (call.path.startsWith("/emails") ? { status: 503 } : null));
+      const second = acks("B");
+      from = fake.calls.length;
+      await sendAcknowledgements(testDb().db, second, wait);
+      expect(waits).toEqual([1000, 2000, 4000]);
+      expect(batchCallsSince(from).map((c) => c.path)).toEqual(Array(4).fill("/emails/batch"));
+      expect(second.every((a) => sentTo(a.to).length === 0)).toBe(true);
+    } finally {
+      fake.setFailures(undefined);
+    }
   });
 
   it("files mail whose headers carry control characters or broken UTF-16 instead of failing the round", async () => {
