@@ -20,7 +20,18 @@ import {
   replyToRequest,
   resolveRequest,
   sendResetLinkFromAgent,
+  changeTopic,
+  findCustomers,
+  mergeRequests,
+  queueCounts,
+  queueRows,
+  relatedRequests,
+  searchCount,
+  takeNext,
+  viewRequest,
 } from "./index";
+import { bulkAnswerView, createBulkAnswer, previewSelection, recentBulkAnswers, retryBulkAnswer } from "./bulk";
+import { savedRepliesForRequest } from "./saved-reply-store";
 
 const testDb = withTestDb();
 let ipCounter = 0;
@@ -142,6 +153,22 @@ describe("authorisation", () => {
         () => findCustomerByEmail(db, actor, request.email),
         () => customerOverview(db, actor, customer),
         () => sendResetLinkFromAgent(db, actor, customer),
+        // The desk at volume (issue 13): every function behind its pages and actions.
+        () => queueRows(db, actor, { filter: "open", q: "hello" }),
+        () => queueCounts(db, actor, "open"),
+        () => searchCount(db, actor, { filter: "open", q: "hello" }),
+        () => takeNext(db, actor, { filter: "open" }),
+        () => findCustomers(db, actor, request.email),
+        () => viewRequest(db, actor, request.id),
+        () => relatedRequests(db, actor, { id: request.id, email: request.email }),
+        () => changeTopic(db, actor, request.id, "card"),
+        () => mergeRequests(db, actor, { mergedId: request.id, survivorId: request.id }),
+        () => savedRepliesForRequest(db, actor, request.id),
+        () => previewSelection(db, actor, { kind: "ids", ids: [request.id] }),
+        () => createBulkAnswer(db, actor, { clientKey: "k", savedReplyId: 1, markResolved: false, asOf: Date.now(), confirmed: 1, selection: { kind: "ids", ids: [request.id] } }),
+        () => recentBulkAnswers(db, actor),
+        () => bulkAnswerView(db, actor, 1),
+        () => retryBulkAnswer(db, actor, 1),
       ];
       for (const call of calls) {
         await expect(call()).rejects.toBeInstanceOf(AuthorizationError);
