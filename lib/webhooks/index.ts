@@ -40,26 +40,35 @@ type Received = { svixId: string; emailId: string; payload: string };
  */
 async function insertReceived(db: Db, events: readonly Received[]): Promise<Map<string, Claimed | null>> {
   // One JSON parameter for the whole group: the same statement text (prepared once) for any group size.
-  const group = `[${events.map((e) => `{"svix_id":${JSON.stringify(e.svixId)},"email_id":${JSON.stringify(e.emailId)},"payload":${e.payload}}`).join(",")}]`;
+  const asJson = (list: readonly Received[]) =>
+    `[${list.map((e) => `{"svix_id":${JSON.stringify(e.svixId)},"email_id":${JSON.stringify(e.emailId)},"payload":${e.payload}}`).join(",")}]`;
   const inserted = await executePrepared<{ id: number | string; svix_id: string; email_id: string }>(
     db,
     sql`
       insert into inbound_events (svix_id, email_id, payload, attempts, next_attempt_at)
       select x.svix_id, x.email_id, x.payload, 1, now() + make_interval(secs => ${LEASE_SECONDS})
-      from json_to_recordset(${group}::json) as x(svix_id text, email_id text, payload jsonb)
+      from json_to_recordset(${asJson(events)}::json) as x(svix_id text, email_id text, payload jsonb)
       on conflict do nothing
       returning id, svix_id, email_id`,
   );
   const stored = new Map<string, Claimed | null>(inserted.map((r) => [r.svix_id, { id: Number(r.id), email_id: r.email_id, attempts: 1 }]));
   const others = events.filter((e) => !stored.has(e.svixId));
   if (others.length > 0) {
-    // Not inserted: a replayed svix-id, or a new event about an email received before.
-    const seen = await executePrepared<{ svix_id: string }>(
+    // Not inserted: a replayed svix-id, or a new event about an email received
+    // before (a rare path). Such an event's svix-id is kept in email_events, so
+    // that its own replay is refused too; one in neither table is new.
+    const fresh = await executePrepared<{ svix_id: string }>(
       db,
-      sql`select svix_id from inbound_events where svix_id in (select json_array_elements_text(${JSON.stringify(others.map((e) => e.svixId))}::json))`,
+      sql`
+        insert into email_events (svix_id, type, provider_message_id, payload)
+        select x.svix_id, 'email.received', x.email_id, x.payload
+        from json_to_recordset(${asJson(others)}::json)
+          as x(svix_id text, email_id text, payload jsonb)
+        where not exists (select 1 from inbound_events i where i.svix_id = x.svix_id)
+        on conflict (svix_id) do nothing
+        returning svix_id`,
     );
-    const replays = new Set(seen.map((r) => r.svix_id));
-    for (const e of others) if (!replays.has(e.svixId)) stored.set(e.svixId, null);
+    for (const r of fresh) stored.set(r.svix_id, null);
   }
   return stored;
 }
