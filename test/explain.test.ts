@@ -25,7 +25,12 @@ import { listQueue, takeNext } from "@/lib/support/queue";
 import { getRequestForAgent } from "@/lib/support/requests";
 import { bulkAnswerView, previewSelection, recentBulkAnswers } from "@/lib/support/bulk";
 import { listSavedReplies, savedRepliesForRequest, savedReplyForRequest } from "@/lib/support/saved-reply-store";
+import { inboundEvents } from "@/db/schema";
+import { fileInbound } from "@/lib/support/inbound/file";
+import { replyAddressFor } from "@/lib/support/threading";
+import { env } from "@/lib/env";
 import { createTestDatabase } from "./databases";
+import { inboundEmail, type InboundInput } from "./fake-resend";
 
 // The issue's five, and the tables that grow with every sign-in and every email.
 const BIG_TABLES = ["users", "sent_emails", "audit_events", "campaign_recipients", "support_requests", "support_messages", "support_thread_ids", "support_request_views", "device_sessions", "passkeys", "inbound_events", "bulk_answer_targets", "bulk_deliveries"];
@@ -89,6 +94,20 @@ export const PAGE_FUNCTIONS: PageFunction[] = [
   { page: "/support/bulk", name: "recentBulkAnswers", run: (db, ids) => recentBulkAnswers(db, ids.agent) },
   { page: "/support/bulk/[id]", name: "bulkAnswerView", run: (db, ids) => bulkAnswerView(db, ids.agent, ids.bulkAnswer) },
   { page: "/support/requests/[id]?savedReply=", name: "savedReplyForRequest", run: (db, ids) => savedReplyForRequest(db, ids.agent, ids.savedReply, ids.request) },
+  // Workers too: the inbound filing of a round (a new sender, an answer by reference, a delivery report).
+  { page: "inbound worker", name: "fileInbound", run: async (db) => {
+    const support = env().SUPPORT_EMAIL;
+    const fetched = async (input: InboundInput) => {
+      const email = inboundEmail(input);
+      const [row] = await db.insert(inboundEvents).values({ svixId: `msg_${email.id}`, emailId: email.id, payload: {} }).returning({ id: inboundEvents.id });
+      return { eventId: Number(row.id), email };
+    };
+    return fileInbound(db, [
+      await fetched({ from: "someone-new@mail.example.net", to: [support], subject: "Help", text: "I cannot sign in." }),
+      await fetched({ from: "c777@explain.example.com", to: [replyAddressFor("RD-EX000777")], subject: "Re: your request", text: "One more thing." }),
+      await fetched({ from: "mailer-daemon@mx.example.net", to: [support], headers: { "Return-Path": "<>" }, subject: "Undelivered", text: "<notice.1@desk.example> could not be delivered" }),
+    ]);
+  } },
 ];
 
 let captured: { query: string; params: unknown[] }[] = [];

@@ -18,7 +18,7 @@ import { newReference } from "../requests";
 import { newMessageId, replyAddressFor } from "../threading";
 import { topicForEmail } from "../topics";
 import { classify, type Classified, type ReceivedEmail } from "./classify";
-import { bigints, json, ownDomains, planRound, targetOf, type Item, type Plan, type Target } from "./plan";
+import { bigints, json, ownDomains, planRound, targetOf, texts, type Item, type Plan, type Target } from "./plan";
 
 export type Fetched = { eventId: number; email: ReceivedEmail };
 
@@ -170,7 +170,7 @@ async function recordBounce(tx: Db, eventId: number, c: Classified): Promise<voi
           tx,
           sql`
             update sent_emails set status = 'bounced'
-            where id = (select id from sent_emails where message_id in (select json_array_elements_text(${json(named)}))
+            where id = (select id from sent_emails where message_id = any(${texts(named)})
                         order by id desc limit 1)
             returning id, message_id`,
         )
