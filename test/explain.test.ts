@@ -1,9 +1,10 @@
-// Every query an agent or admin page runs is indexed for 24 million rows: run
+// Every query an agent or admin page (and the inbound and bulk-answer workers) runs is indexed for 24 million rows: run
 // each page's data functions with a logger that collects their queries, then
 // EXPLAIN each one with sequential scans priced out (enable_seqscan = off; a
 // plan that still scans has no index to use) on a database with a few
 // thousand rows, analysed. A sequential scan of a big table fails the test and
 // names the query. Pages added later add their functions to PAGE_FUNCTIONS.
+import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect, rowsOf, type Db } from "@/db/client";
@@ -23,7 +24,7 @@ import { viewRequest } from "@/lib/support/presence";
 import { customerOverview, findCustomerByEmail } from "@/lib/support/customers";
 import { listQueue, takeNext } from "@/lib/support/queue";
 import { getRequestForAgent } from "@/lib/support/requests";
-import { bulkAnswerView, previewSelection, recentBulkAnswers } from "@/lib/support/bulk";
+import { bulkAnswerView, createBulkAnswer, previewSelection, recentBulkAnswers, runBulkAnswer } from "@/lib/support/bulk";
 import { listSavedReplies, savedRepliesForRequest, savedReplyForRequest } from "@/lib/support/saved-reply-store";
 import { inboundEvents } from "@/db/schema";
 import { fileInbound } from "@/lib/support/inbound/file";
@@ -107,6 +108,21 @@ export const PAGE_FUNCTIONS: PageFunction[] = [
       await fetched({ from: "c777@explain.example.com", to: [replyAddressFor("RD-EX000777")], subject: "Re: your request", text: "One more thing." }),
       await fetched({ from: "mailer-daemon@mx.example.net", to: [support], headers: { "Return-Path": "<>" }, subject: "Undelivered", text: "<notice.1@desk.example> could not be delivered" }),
     ]);
+  } },
+  // and a bulk answer from its confirmation to its last batch.
+  { page: "bulk-answer worker", name: "createBulkAnswer, runBulkAnswer", run: async (db, ids) => {
+    const selection = { kind: "ids" as const, ids: [ids.request] };
+    const preview = await previewSelection(db, ids.agent, selection);
+    const created = await createBulkAnswer(db, ids.agent, {
+      clientKey: randomUUID(),
+      savedReplyId: ids.savedReply,
+      markResolved: false,
+      asOf: preview.asOf,
+      confirmed: preview.count,
+      selection,
+    });
+    if (!created.ok) throw new Error(created.error);
+    return runBulkAnswer(db, created.id);
   } },
 ];
 
