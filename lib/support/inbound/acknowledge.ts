@@ -9,7 +9,8 @@
 import { createHash } from "node:crypto";
 import { createElement } from "react";
 import type { Db } from "@/db/client";
-import { sendEmail, sendEmails, slotted, TransportError } from "@/lib/email";
+import { deferSends } from "@/lib/campaigns/rate-window";
+import { emailTransport, sendEmail, sendEmails, slotted, TransportError } from "@/lib/email";
 import { emailBrand } from "@/lib/email/brand";
 import SupportConfirmationEmail, { supportConfirmationSubject } from "@/emails/support-confirmation";
 import type { Ack } from "./file";
@@ -23,14 +24,21 @@ const confirmation = (ack: Ack, brand: ReturnType<typeof emailBrand>) =>
 const ATTEMPTS = 4;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** `send` again while the provider refuses for now, after its Retry-After (else 1, 2, 4 s; at most 30 s). */
-async function whileRefusedForNow<T>(send: () => Promise<T>, waitMs: (ms: number) => Promise<void>): Promise<T> {
+/**
+ * `send` again while the provider refuses for now, after its Retry-After (else
+ * 1, 2, 4 s; at most 30 s). A 429 also holds back the campaign and bulk-answer
+ * workers through the shared rate window (lib/campaigns/rate-window.ts), as
+ * their own 429s do.
+ */
+async function whileRefusedForNow<T>(db: Db, send: () => Promise<T>, waitMs: (ms: number) => Promise<void>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await send();
     } catch (error) {
       if (!(error instanceof TransportError) || !error.transient || attempt >= ATTEMPTS) throw error;
-      await waitMs(Math.min(30_000, 1000 * (error.retryAfterSeconds ?? 2 ** (attempt - 1))));
+      const seconds = Math.min(30, error.retryAfterSeconds ?? 2 ** (attempt - 1));
+      if (error.status === 429) await deferSends(db, emailTransport().name, seconds);
+      await waitMs(seconds * 1000);
     }
   }
 }
@@ -55,7 +63,7 @@ export async function sendAcknowledgements(db: Db, acks: readonly Ack[], waitMs:
   for (let start = 0; start < acks.length; start += 100) {
     const chunk = acks.slice(start, start + 100);
     if (chunk.length === 1) {
-      await whileRefusedForNow(() => sendAcknowledgement(db, chunk[0]), waitMs).catch((error: Error) => {
+      await whileRefusedForNow(db, () => sendAcknowledgement(db, chunk[0]), waitMs).catch((error: Error) => {
         // The request is safely filed; a lost acknowledgement is only logged.
         console.error(`[inbound] acknowledgement for ${chunk[0].reference} failed: ${error.message}`);
       });
@@ -64,6 +72,7 @@ export async function sendAcknowledgements(db: Db, acks: readonly Ack[], waitMs:
     const key = createHash("sha256").update(chunk.map((a) => a.reference).join(",")).digest("hex").slice(0, 40);
     try {
       await whileRefusedForNow(
+        db,
         () =>
           sendEmails(
             db,

@@ -292,6 +292,11 @@ describe("support by email", () => {
       let from = fake.calls.length;
       await sendAcknowledgements(testDb().db, first, wait);
       expect(waits).toEqual([2000]);
+      // The 429 holds back the campaign and bulk workers too (the shared rate window).
+      const [window] = rowsOf<{ ahead: number }>(
+        await testDb().db.execute(sql`select extract(epoch from next_allowed_at - clock_timestamp())::float8 as ahead from provider_rate_windows where provider = 'resend'`),
+      );
+      expect(Number(window?.ahead)).toBeGreaterThan(1);
       expect(batchCallsSince(from).map((c) => [c.path, c.status])).toEqual([
         ["/emails/batch", 429],
         ["/emails/batch", 200],
