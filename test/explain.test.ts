@@ -89,12 +89,12 @@ export const PAGE_FUNCTIONS: PageFunction[] = [
   ]) },
   { page: "/support/customers/[id]", name: "customerOverview", run: (db, ids) => customerOverview(db, ids.agent, ids.customer) },
   { page: "/admin/saved-replies", name: "listSavedReplies", run: (db, ids) => listSavedReplies(db, ids.admin, { includeArchived: true }) },
-  { page: "/support/requests/[id]", name: "savedRepliesForRequest", run: (db, ids) => savedRepliesForRequest(db, ids.agent, ids.request) },
+  { page: "/support/requests/[id]", name: "savedRepliesForRequest", run: (db, ids) => savedRepliesForRequest(db, ids.agent, { topic: "card" }) },
   { page: "/support/bulk (selected)", name: "previewSelection", run: (db, ids) => previewSelection(db, ids.agent, { kind: "ids", ids: [ids.request, ids.request + 1] }) },
   { page: "/support/bulk (all matching)", name: "previewSelection", run: (db, ids) => Promise.all((["open", "mine", "waiting", "resolved"] as const).map((filter) => previewSelection(db, ids.agent, { kind: "query", query: { filter, topic: "card", q: "RD-EX777" } }))) },
   { page: "/support/bulk", name: "recentBulkAnswers", run: (db, ids) => recentBulkAnswers(db, ids.agent) },
   { page: "/support/bulk/[id]", name: "bulkAnswerView", run: (db, ids) => bulkAnswerView(db, ids.agent, ids.bulkAnswer) },
-  { page: "/support/requests/[id]?savedReply=", name: "savedReplyForRequest", run: (db, ids) => savedReplyForRequest(db, ids.agent, ids.savedReply, ids.request) },
+  { page: "/support/requests/[id]?savedReply=", name: "savedReplyForRequest", run: (db, ids) => savedReplyForRequest(db, ids.agent, ids.savedReply, { name: "Customer 777", email: "c777@explain.example.com", reference: "RD-EX000777" }) },
   // Workers too: the inbound filing of a round (a new sender, an answer by reference, a delivery report).
   { page: "inbound worker", name: "fileInbound", run: async (db) => {
     const support = env().SUPPORT_EMAIL;

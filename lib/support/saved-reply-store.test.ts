@@ -118,15 +118,17 @@ describe("saved replies", () => {
       { ip: "10.9.0.1" },
     );
     if (!created.ok || !contact.ok) throw new Error("setup failed");
-    const [{ id: requestId }] = await db
-      .select({ id: supportRequests.id })
+    const [request] = await db
+      .select({ name: supportRequests.name, email: supportRequests.email, reference: supportRequests.reference })
       .from(supportRequests)
       .where(eq(supportRequests.reference, contact.reference));
-    const filled = await savedReplyForRequest(db, agent, created.id, requestId);
+    const filled = await savedReplyForRequest(db, agent, created.id, request);
     expect(filled?.text).toBe(
       `Hello [Bob](https://evil.example) *X*,\n\nUse the reset page (/forgot-password). Your request: ${contact.reference}.`,
     );
-    expect(await savedReplyForRequest(db, agent, created.id, 987654321)).toBeNull();
+    expect(await savedReplyForRequest(db, agent, 987654321, request)).toBeNull();
+    await archiveSavedReply(db, admin, created.id);
+    expect(await savedReplyForRequest(db, agent, created.id, request)).toBeNull();
   });
 
   it("the demo seeds one reply per FAQ question, once", async () => {

@@ -4,7 +4,7 @@
 // answer keeps pointing at the reply it sent. Every change is audited.
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { savedReplies, supportRequests } from "@/db/schema";
+import { savedReplies } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { markdownToPlainText } from "@/lib/incident/markdown";
 import { authorizeStaff } from "./authorize";
@@ -153,30 +153,23 @@ export async function archiveSavedReply(db: Db, actorId: number, id: number, ip?
 }
 
 /**
- * A saved reply filled for one request, as the plain text of a reply (replies
- * are text; the Markdown's links keep their address in brackets). Null when
- * the reply or the request does not exist.
+ * A saved reply filled for one request (as the request page has it loaded),
+ * as the plain text of a reply (replies are text; the Markdown's links keep
+ * their address in brackets). Null when the reply does not exist.
  */
 export async function savedReplyForRequest(
   db: Db,
   actorId: number,
   savedReplyId: number,
-  requestId: number,
+  request: { name: string; email: string; reference: string },
 ): Promise<{ title: string; text: string } | null> {
   const reply = await findLiveSavedReply(db, actorId, savedReplyId);
   if (!reply) return null;
-  const [request] = await db
-    .select({ name: supportRequests.name, email: supportRequests.email, reference: supportRequests.reference })
-    .from(supportRequests)
-    .where(eq(supportRequests.id, requestId));
-  if (!request) return null;
   return { title: reply.title, text: markdownToPlainText(fillPlaceholders(reply.body, request)) };
 }
 
 /** Live replies for a request's picker: those for the request's topic first, then the rest by title. */
-export async function savedRepliesForRequest(db: Db, actorId: number, requestId: number): Promise<SavedReplyRow[]> {
+export async function savedRepliesForRequest(db: Db, actorId: number, request: { topic: string }): Promise<SavedReplyRow[]> {
   const replies = await listSavedReplies(db, actorId);
-  const [request] = await db.select({ topic: supportRequests.topic }).from(supportRequests).where(eq(supportRequests.id, requestId));
-  if (!request) return replies;
   return [...replies.filter((r) => r.topic === request.topic), ...replies.filter((r) => r.topic !== request.topic)];
 }

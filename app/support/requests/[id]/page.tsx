@@ -39,8 +39,8 @@ export default async function RequestPage({
   // A saved reply chosen in the picker (?savedReply=ID), filled for this customer.
   const savedReplyId = parseId(savedReply);
   const [inserted, replies] = await Promise.all([
-    savedReplyId ? savedReplyForRequest(db, agent.id, savedReplyId, request.id) : null,
-    merged ? [] : savedRepliesForRequest(db, agent.id, request.id),
+    savedReplyId && !merged ? savedReplyForRequest(db, agent.id, savedReplyId, request) : null,
+    merged ? [] : savedRepliesForRequest(db, agent.id, request),
   ]);
   const mine = request.assignedTo === agent.id;
   // The newest customer message or reply on screen: a reply is refused if a newer one arrives first.
