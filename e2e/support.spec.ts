@@ -81,9 +81,11 @@ test.describe("signed out", () => {
   });
 
   test("desk pages send signed-out visitors to sign in", async ({ page }) => {
-    for (const path of ["/support", "/support/customers/1", "/support/requests/1", "/admin/agents"]) {
+    for (const path of ["/support", "/support/customers?q=a", "/support/customers/1", "/support/requests/1", "/support/bulk", "/admin/agents", "/admin/topics"]) {
       await page.goto(path);
       await expect(page).toHaveURL(/\/login/);
+      // and bring them back where they were going
+      if (path.startsWith("/support")) expect(new URL(page.url()).searchParams.get("next"), path).toBe(path);
     }
   });
 });
@@ -169,7 +171,7 @@ test.describe("with sign-in", () => {
 
   test("customers get 403 on the desk; agents get 403 on admin pages", async ({ browser }) => {
     const customer = await signedInPage(browser, customerEmail(103, "active"), E2E_PASSWORDS.old);
-    for (const path of ["/support", "/support/customers/1", "/support/requests/1", "/admin/agents"]) {
+    for (const path of ["/support", "/support/customers?q=a", "/support/customers/1", "/support/requests/1", "/support/bulk", "/admin/agents", "/admin/topics"]) {
       const response = await customer.goto(path);
       expect(response?.status(), path).toBe(403);
       await expect(customer.getByRole("heading", { name: "Support desk" })).toHaveCount(0);
@@ -177,7 +179,9 @@ test.describe("with sign-in", () => {
     await customer.context().close();
 
     const agent = await signedInPage(browser, E2E_AGENT, E2E_PASSWORDS.agent);
-    expect((await agent.goto("/admin/agents"))?.status()).toBe(403);
+    for (const path of ["/admin/agents", "/admin/topics", "/admin/saved-replies"]) {
+      expect((await agent.goto(path))?.status(), path).toBe(403);
+    }
     await expect(agent.getByRole("heading", { name: "Agents" })).toHaveCount(0);
     // /admin itself is the campaign issue's page: 403 once it lands (404 before), never the dashboard.
     expect([403, 404]).toContain((await agent.goto("/admin"))?.status());

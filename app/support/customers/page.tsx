@@ -10,9 +10,10 @@ import { LookupForm } from "../lookup-form";
 export const metadata: Metadata = { title: "Find a customer", robots: { index: false } };
 
 export default async function CustomerLookupPage({ searchParams }: { searchParams: Promise<{ q?: string | string[] }> }) {
-  const agent = await requireRole("agent", "/support");
   const { q } = await searchParams;
   const text = Array.isArray(q) ? q[0] : q;
+  // Signed out, the sign-in brings the agent back to this lookup.
+  const agent = await requireRole("agent", text === undefined ? "/support/customers" : `/support/customers?q=${encodeURIComponent(text)}`);
   const found = text === undefined ? null : await findCustomers(await getDb(), agent.id, text);
   if (found?.ok && found.exact !== null) redirect(`/support/customers/${found.exact}`);
 
