@@ -3,7 +3,7 @@
 // answers that match; without JavaScript the same answers come after
 // submitting, with "Send anyway". Unknown addresses only: no accounts used.
 import { expect, test, type Page } from "@playwright/test";
-import { expectNoAxeViolations } from "./helpers";
+import { expectNoAxeViolations, expectNoAxeViolationsWithoutJs } from "./helpers";
 
 const address = (tag: string) => `self-service-${tag}-${Date.now()}@nowhere.example.com`;
 
@@ -41,7 +41,7 @@ test("suggestions follow the topic and the words as the customer types, and the 
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("the answers come after submitting, and 'Send anyway' sends", async ({ page }) => {
+  test("the answers come after submitting, and 'Send anyway' sends", async ({ page, browser }) => {
     await page.goto("/support/contact");
     await fill(page, {
       email: address("nojs"),
@@ -57,6 +57,7 @@ test.describe("without JavaScript", () => {
     // What was typed is kept.
     await expect(page.getByLabel("Message")).toHaveValue("I got an email that says you reset my password. Is it real?");
     await expect(page.getByLabel("What is it about?")).toHaveValue("genuine");
+    await expectNoAxeViolationsWithoutJs(browser, page, "Contact support");
     await page.getByRole("button", { name: "Send anyway" }).click();
     await expect(reference(page)).toBeVisible();
   });

@@ -1,6 +1,6 @@
 // Shared e2e helpers: axe scans (WCAG 2.2 AA), the dev mailbox, sign-in.
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Browser, type Page } from "@playwright/test";
 
 export async function expectNoAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page })
@@ -10,6 +10,25 @@ export async function expectNoAxeViolations(page: Page) {
     (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
   );
   expect(summary, `axe violations on ${page.url()}`).toEqual([]);
+}
+
+/**
+ * axe needs scripts: checks the page a script-less browser got, as its HTML,
+ * in a scripted page on the same origin (so its styles load), once `heading`
+ * (the page's h1) shows.
+ */
+export async function expectNoAxeViolationsWithoutJs(browser: Browser, noJsPage: Page, heading: string | RegExp) {
+  const html = (await noJsPage.content()).replace(/<script\b[\s\S]*?<\/script>/gi, "");
+  const context = await browser.newContext({ baseURL: new URL(noJsPage.url()).origin, javaScriptEnabled: true });
+  try {
+    const page = await context.newPage();
+    await page.goto("/notice");
+    await page.setContent(html);
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+    await expectNoAxeViolations(page);
+  } finally {
+    await context.close();
+  }
 }
 
 export type MailboxEmail = { to: string; subject: string; text: string; html: string; createdAt: string };
