@@ -15,10 +15,15 @@ import {
 } from "@/lib/support";
 import { staffAction } from "./_lib/staff-action";
 
-/** The queue view (filter, topic, search) and page an action was sent from, as /support?… */
-function viewOf(formData: FormData, flash: string): string {
+/** The queue view (filter, topic, search) a form carries (ViewFields). */
+function queryOf(formData: FormData) {
   const field = (name: string) => formData.get(name) ?? undefined;
-  const params = queueQueryParams(parseQueueQuery({ filter: field("filter"), topic: field("topic"), q: field("q") }));
+  return parseQueueQuery({ filter: field("filter"), topic: field("topic"), q: field("q") });
+}
+
+/** The queue view and page an action was sent from, as /support?… */
+function viewOf(formData: FormData, flash: string): string {
+  const params = queueQueryParams(queryOf(formData));
   for (const name of ["after", "before"]) {
     const id = parseId(formData.get(name));
     if (id) params.set(name, String(id));
@@ -71,8 +76,7 @@ export async function resolveAction(formData: FormData) {
 
 /** "Take next": the oldest unclaimed request of the view becomes the agent's and opens. */
 export async function takeNextAction(formData: FormData) {
-  const field = (name: string) => formData.get(name) ?? undefined;
-  const query = parseQueueQuery({ filter: field("filter"), topic: field("topic"), q: field("q") });
+  const query = queryOf(formData);
   const result = await staffAction("agent", async (actor) => takeNext(await getDb(), actor.id, query, actor.ip));
   revalidatePath("/support");
   if (!result.ok) redirect(viewOf(formData, "none-left"));

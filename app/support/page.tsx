@@ -7,7 +7,7 @@ import { topicKeys, topicLabels, type Topic } from "@/lib/support/topics";
 import { filterLabels, Flash } from "./_lib/format";
 import { takeNextAction } from "./actions";
 import { LookupForm } from "./lookup-form";
-import { QueueTable } from "./queue-table";
+import { QueueTable, ViewFields } from "./queue-table";
 
 export const metadata: Metadata = { title: "Support desk", robots: { index: false } };
 
@@ -33,7 +33,7 @@ export default async function SupportDeskPage({ searchParams }: { searchParams: 
   const view = await listQueue(await getDb(), agent.id, query, { after, before });
   const { filter, topic, q } = query;
   const matching = view.matching.more ? `${number(view.matching.count)}+` : number(view.matching.count);
-  const takes = takeNextStatus(filter) === "waiting" ? "waiting" : "open";
+  const takes = takeNextStatus(filter);
 
   return (
     <div className="stack">
@@ -98,9 +98,7 @@ export default async function SupportDeskPage({ searchParams }: { searchParams: 
 
       <div className="actions-row">
         <form action={takeNextAction}>
-          <input type="hidden" name="filter" value={filter} />
-          {topic ? <input type="hidden" name="topic" value={topic} /> : null}
-          {q ? <input type="hidden" name="q" value={q} /> : null}
+          <ViewFields query={query} />
           <button type="submit" aria-describedby="take-next-hint">
             Take next
           </button>
@@ -111,9 +109,7 @@ export default async function SupportDeskPage({ searchParams }: { searchParams: 
       </div>
 
       <form id="bulk-select" method="get" action="/support/bulk" className="actions-row panel">
-        <input type="hidden" name="filter" value={filter} />
-        {topic ? <input type="hidden" name="topic" value={topic} /> : null}
-        {q ? <input type="hidden" name="q" value={q} /> : null}
+        <ViewFields query={query} />
         <label className="check">
           <input type="checkbox" name="all" value="1" /> All {matching} matching
         </label>

@@ -3,19 +3,27 @@
 // forms without nesting forms.
 import Link from "next/link";
 import type { SessionUser } from "@/lib/auth/guards";
-import type { QueueCursor, QueueView } from "@/lib/support";
+import type { QueueCursor, QueueQuery, QueueView } from "@/lib/support";
 import { topicLabels } from "@/lib/support/topics";
 import { channelLabels, filterLabels, When, statusLabel } from "./_lib/format";
 import { claimAction, releaseAction } from "./actions";
 
-/** Hidden inputs that bring an action back to this view and page. */
-function BackToView({ view, cursor }: { view: QueueView; cursor: QueueCursor }) {
-  const { filter, topic, q } = view.query;
+/** Hidden inputs that carry a queue view (filter, topic, search) to an action or a page. */
+export function ViewFields({ query }: { query: QueueQuery }) {
   return (
     <>
-      <input type="hidden" name="filter" value={filter} />
-      {topic ? <input type="hidden" name="topic" value={topic} /> : null}
-      {q ? <input type="hidden" name="q" value={q} /> : null}
+      <input type="hidden" name="filter" value={query.filter} />
+      {query.topic ? <input type="hidden" name="topic" value={query.topic} /> : null}
+      {query.q ? <input type="hidden" name="q" value={query.q} /> : null}
+    </>
+  );
+}
+
+/** Hidden inputs that bring an action back to this view and page. */
+function BackToView({ view, cursor }: { view: QueueView; cursor: QueueCursor }) {
+  return (
+    <>
+      <ViewFields query={view.query} />
       {cursor.after ? <input type="hidden" name="after" value={cursor.after} /> : null}
       {cursor.before ? <input type="hidden" name="before" value={cursor.before} /> : null}
     </>
