@@ -21,7 +21,7 @@ import { listStaff } from "@/lib/support/agents";
 import { findCustomers } from "@/lib/support/lookup";
 import { relatedRequests } from "@/lib/support/organise";
 import { viewRequest } from "@/lib/support/presence";
-import { customerOverview, findCustomerByEmail } from "@/lib/support/customers";
+import { customerOverview } from "@/lib/support/customers";
 import { listQueue, takeNext } from "@/lib/support/queue";
 import { getRequestForAgent } from "@/lib/support/requests";
 import { bulkAnswerView, createBulkAnswer, previewSelection, recentBulkAnswers, runBulkAnswer } from "@/lib/support/bulk";
@@ -81,7 +81,6 @@ export const PAGE_FUNCTIONS: PageFunction[] = [
   { page: "/support/requests/[id]", name: "getRequestForAgent", run: (db, ids) => getRequestForAgent(db, ids.agent, ids.request) },
   { page: "/support/requests/[id]", name: "viewRequest", run: (db, ids) => viewRequest(db, ids.agent, ids.request) },
   { page: "/support/requests/[id]", name: "relatedRequests", run: (db, ids) => relatedRequests(db, ids.agent, { id: ids.request, email: "c777@explain.example.com" }) },
-  { page: "/support (lookup by email)", name: "findCustomerByEmail", run: (db, ids) => findCustomerByEmail(db, ids.agent, ids.customerEmail) },
   { page: "/support/customers (lookup: exact, address prefix, name prefix)", name: "findCustomers", run: async (db, ids) => Promise.all([
     findCustomers(db, ids.agent, ids.customerEmail),
     findCustomers(db, ids.agent, "c77"),

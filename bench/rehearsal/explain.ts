@@ -3,37 +3,18 @@
 // test/explain.test.ts does on a small one). Each runs in a transaction that
 // is rolled back, so a page that writes (the customer page audits a view)
 // leaves nothing behind. The report keeps each function's slowest query.
-import fs from "node:fs";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { connect, type Db } from "@/db/client";
 import { findUserById } from "@/lib/accounts/index";
 import { auditEventsFor } from "@/lib/audit";
 import { campaignProgress, listCampaigns } from "@/lib/campaigns";
 import { incidentCounts, snapshotsSince, wholeIncident } from "@/lib/campaigns/metrics";
 import { recentJobs } from "@/lib/expiry";
-import { customerOverview, findCustomerByEmail } from "@/lib/support/customers";
+import { customerOverview } from "@/lib/support/customers";
+import { findCustomers } from "@/lib/support/lookup";
 import { listQueue } from "@/lib/support/queue";
 
 export type ExplainIds = { admin: number; agent: number; customer: number; customerEmail: string; customerName: string | null; campaign: number };
 type PageFunction = { page: string; name: string; run: (db: Db, ids: ExplainIds) => Promise<unknown> };
-
-/**
- * The desk's lookup by address prefix and name (issue 13, lib/support/lookup.ts)
- * where that module exists: loaded by path, so this file runs before and after it lands.
- */
-async function deskLookup(): Promise<PageFunction[]> {
-  const file = path.join(process.cwd(), "lib", "support", "lookup.ts");
-  if (!fs.existsSync(file)) return [];
-  const mod = (await import(pathToFileURL(file).href)) as { findCustomers?: (db: Db, actorId: number, text: string) => Promise<unknown> };
-  const find = mod.findCustomers;
-  if (!find) return [];
-  return [
-    { page: "lookup", name: "findCustomers(exact)", run: (db, ids) => find(db, ids.agent, ids.customerEmail) },
-    { page: "lookupPrefix", name: "findCustomers(prefix)", run: (db, ids) => find(db, ids.agent, ids.customerEmail.slice(0, 7)) },
-    { page: "lookupName", name: "findCustomers(name)", run: (db, ids) => find(db, ids.agent, (ids.customerName ?? "a").split(/[ ,]/)[0].slice(0, 6)) },
-  ];
-}
 
 const FUNCTIONS: PageFunction[] = [
   { page: "account", name: "findUserById", run: (db, ids) => findUserById(db, ids.admin) },
@@ -44,7 +25,9 @@ const FUNCTIONS: PageFunction[] = [
   { page: "dashboard", name: "listCampaigns", run: (db) => listCampaigns(db) },
   { page: "dashboard", name: "campaignProgress", run: (db, ids) => campaignProgress(db, ids.campaign) },
   { page: "customer", name: "customerOverview", run: (db, ids) => customerOverview(db, ids.agent, ids.customer) },
-  { page: "lookup", name: "findCustomerByEmail", run: (db, ids) => findCustomerByEmail(db, ids.agent, ids.customerEmail) },
+  { page: "lookup", name: "findCustomers(exact)", run: (db, ids) => findCustomers(db, ids.agent, ids.customerEmail) },
+  { page: "lookupPrefix", name: "findCustomers(prefix)", run: (db, ids) => findCustomers(db, ids.agent, ids.customerEmail.slice(0, 7)) },
+  { page: "lookupName", name: "findCustomers(name)", run: (db, ids) => findCustomers(db, ids.agent, (ids.customerName ?? "a").split(/[ ,]/)[0].slice(0, 6)) },
   { page: "queue", name: "listQueue(open)", run: (db, ids) => listQueue(db, ids.agent, "open") },
   { page: "expiry", name: "recentJobs", run: (db) => recentJobs(db, "expiry") },
 ];
@@ -67,7 +50,7 @@ export async function explainPages(databaseUrl: string, ids: ExplainIds) {
   const client = (handle.db as unknown as { $client: { begin: (fn: (tx: Tx) => Promise<unknown>) => Promise<unknown> } }).$client;
   const out: Record<string, { page: string; queries: number; totalMs: number; slowestMs: number; slowest: string; seqScans: string[] } | { page: string; error: string }> = {};
   try {
-    for (const fn of [...FUNCTIONS, ...(await deskLookup())]) {
+    for (const fn of FUNCTIONS) {
       captured = [];
       try {
         await fn.run(handle.db, ids);

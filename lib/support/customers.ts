@@ -6,7 +6,7 @@ import { and, desc, eq, gt, or } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import type { Db } from "@/db/client";
 import { auditEvents, sentEmails, supportRequests, users } from "@/db/schema";
-import { publicUserColumns, emailSchema, type PublicUser } from "@/lib/accounts";
+import { publicUserColumns, type PublicUser } from "@/lib/accounts";
 import { recordAudit } from "@/lib/audit";
 import { durationText } from "@/lib/email/brand";
 import { assertRateLimit } from "@/lib/rate-limit";
@@ -16,15 +16,6 @@ import { authorizeStaff, type Staff } from "./authorize";
 
 export function mayView(agent: Staff, customer: { role: string }) {
   return agent.role === "admin" || customer.role === "customer";
-}
-
-/** The id of the account with this email, if the agent may open it. */
-export async function findCustomerByEmail(db: Db, actorId: number, email: unknown): Promise<number | null> {
-  const agent = await authorizeStaff(db, actorId);
-  const parsed = emailSchema.safeParse(email);
-  if (!parsed.success) return null;
-  const [row] = await db.select({ id: users.id, role: users.role }).from(users).where(eq(users.email, parsed.data));
-  return row && mayView(agent, row) ? row.id : null;
 }
 
 export type CustomerEmailRow = { id: number; kind: string; subject: string; status: string; createdAt: Date };

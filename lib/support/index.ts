@@ -37,7 +37,6 @@ export {
 } from "./queue";
 export { parseQueueQuery, queueQueryParams, SEARCH_MAX_LENGTH, type QueueQuery } from "./queue-query";
 export {
-  findCustomerByEmail,
   customerOverview,
   sendResetLinkFromAgent,
   type CustomerOverview,
