@@ -4,10 +4,10 @@
 // message grouped onto the sender's latest request past the cap, a bounce, or
 // nothing. Decided for the whole round with a few queries, with the same
 // outcome as deciding the emails one after another in arrival order.
-import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { executePrepared, type Db } from "@/db/client";
 import { env } from "@/lib/env";
+import { keyOf } from "@/lib/rate-limit";
 import { referenceFromRecipients, supportAddress } from "../threading";
 import type { Classified } from "./classify";
 
@@ -50,7 +50,6 @@ function addressedToUs(recipients: readonly string[]): boolean {
   return recipients.some((r) => r === address || extra.includes(r) || (r.startsWith(`${local}+`) && r.endsWith(`@${domain}`)));
 }
 
-const capKey = (policy: Cap, sender: string) => createHash("sha256").update(`${policy}\0${sender}`).digest("base64url");
 
 /** What each email becomes, decided for the whole round with a few queries. */
 export async function planRound(tx: Db, items: readonly Item[], pending: ReadonlySet<number>): Promise<Plan[]> {
@@ -153,7 +152,7 @@ async function countCaps(tx: Db, uses: readonly { sender: string; policies: Cap[
   const totals = new Map<string, { policy: Cap; key: string; n: number }>();
   for (const { sender, policies } of uses) {
     for (const policy of policies) {
-      const key = capKey(policy, sender);
+      const key = keyOf(policy, sender);
       const t = totals.get(key) ?? { policy, key, n: 0 };
       t.n++;
       totals.set(key, t);
@@ -173,7 +172,7 @@ async function countCaps(tx: Db, uses: readonly { sender: string; policies: Cap[
   return uses.map(({ sender, policies }) => {
     const out: Record<Cap, number> = { "inbound:new": 0, "inbound:ack": 0 };
     for (const policy of policies) {
-      const key = capKey(policy, sender);
+      const key = keyOf(policy, sender);
       const k = (seen.get(key) ?? 0) + 1;
       seen.set(key, k);
       out[policy] = finals.get(key)! - totals.get(key)!.n + k;
